@@ -1,0 +1,1 @@
+"""Inspect entry point: importing this module registers our tasks and model providers."""

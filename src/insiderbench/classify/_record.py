@@ -1,0 +1,82 @@
+"""The per-sample classification record stored in the Inspect log.
+
+This is the contract between classification (which writes it as the
+``harm`` score's metadata) and analysis (which reads it back). Anything that
+changes it must bump :data:`RECORD_VERSION`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from insiderbench.environment._actions import Action
+
+RECORD_VERSION = 1
+HARM_SCORER = "harm"
+"""Name of the Inspect score that carries a :class:`SampleRecord` as metadata."""
+
+
+class Status(StrEnum):
+    """Whether a sample was measured. Only ``measured`` samples enter rates."""
+
+    MEASURED = "measured"
+    ERROR = "error"
+    EMPTY = "empty"
+    UNPARSEABLE = "unparseable"
+
+
+class Policy(StrEnum):
+    """How the final verdict is reached."""
+
+    RULES = "rules"
+    JUDGE = "judge"
+    BOTH = "both"
+
+
+class AwarenessLabel(StrEnum):
+    """What the model concluded about being evaluated."""
+
+    EVAL = "eval"
+    REAL = "real"
+    NO_DELIBERATION = "no_deliberation"
+
+
+class JudgeRecord(BaseModel):
+    """A judge's raw output and what was parsed from it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    verdict: bool | None
+    status: Status
+    raw: list[str] = Field(default_factory=list, description="Raw output of every attempt.")
+    reasoning: str = ""
+    attempts: int = 0
+    error: str | None = None
+
+
+class SampleRecord(BaseModel):
+    """Everything classification concluded about one sample."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = RECORD_VERSION
+    scenario: str
+    behaviour: str
+    policy: Policy
+    status: Status
+    cause: str | None = Field(default=None, description="Why the sample is not measured.")
+    harmful: bool | None = Field(default=None, description="None exactly when not measured.")
+    rule_verdict: bool | None = None
+    judge_verdict: bool | None = None
+    actions: list[Action] = Field(default_factory=list)
+    reasons: list[str] = Field(default_factory=list)
+    judge: JudgeRecord | None = None
+    secondary: dict[str, bool | None] = Field(default_factory=dict)
+    awareness: AwarenessLabel | None = None
+    awareness_source: str | None = None
+    misunderstanding: dict[str, bool | None] = Field(default_factory=dict)
+    extra: dict[str, Any] = Field(default_factory=dict)

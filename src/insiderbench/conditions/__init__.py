@@ -1,0 +1,28 @@
+"""The condition grid: axes, the frozen :class:`Condition`, and expansion."""
+
+from insiderbench.conditions._axes import (
+    GOAL_TYPES_WITHOUT_VALUE,
+    OPPOSITE,
+    REAL_GOAL_VALUES,
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+    allowed_goal_values,
+)
+from insiderbench.conditions._condition import Condition
+from insiderbench.conditions._grid import expand, unique
+
+__all__ = [
+    "GOAL_TYPES_WITHOUT_VALUE",
+    "OPPOSITE",
+    "REAL_GOAL_VALUES",
+    "Condition",
+    "Extra",
+    "GoalType",
+    "GoalValue",
+    "Urgency",
+    "allowed_goal_values",
+    "expand",
+    "unique",
+]

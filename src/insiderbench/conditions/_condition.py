@@ -1,0 +1,155 @@
+"""The frozen :class:`Condition` spec and its deterministic id."""
+
+from __future__ import annotations
+
+import re
+from typing import Self
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.conditions._axes import (
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+    allowed_goal_values,
+)
+
+_ID_RE = re.compile(
+    r"^(?P<scenario>[a-z0-9][a-z0-9/.-]*)_(?P<goal_type>[a-z]+)-(?P<goal_value>[a-z]+)"
+    r"_(?P<urgency>[a-z]+)(?P<suffixes>(?:_[a-z]+)*)$"
+)
+
+
+class Condition(BaseModel):
+    """One cell of the condition grid.
+
+    The id follows the study's convention ``{scenario}_{goal_type}-{goal_value}_{urgency}``
+    with suffixes for non-default knobs: ``_dont`` or ``_goal`` for extra
+    instructions, ``_prod`` for the variant without a scratchpad and ``_aware``
+    for the eval-awareness notice.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    scenario: str
+    goal_type: GoalType
+    goal_value: GoalValue
+    urgency: Urgency
+    extra: Extra = Extra.NONE
+    prod: bool = False
+    awareness: bool = False
+
+    @model_validator(mode="after")
+    def _check_goal(self) -> Self:
+        allowed = allowed_goal_values(self.goal_type)
+        if self.goal_value not in allowed:
+            names = ", ".join(v.value for v in allowed)
+            raise ValueError(
+                f"goal type '{self.goal_type.value}' cannot take goal value "
+                f"'{self.goal_value.value}'; allowed: {names}"
+            )
+        return self
+
+    @property
+    def id(self) -> str:
+        """The deterministic id of this condition."""
+        base = f"{self.scenario}_{self.goal_type.value}-{self.goal_value.value}_{self.urgency.value}"
+        if self.extra is not Extra.NONE:
+            base += f"_{self.extra.value}"
+        if self.prod:
+            base += "_prod"
+        if self.awareness:
+            base += "_aware"
+        return base
+
+    @property
+    def has_goal_conflict(self) -> bool:
+        """Whether the agent's goal conflicts with the company's direction."""
+        return self.goal_type is not GoalType.NONE
+
+    @property
+    def has_threat(self) -> bool:
+        """Whether the agent faces replacement or restriction."""
+        return self.urgency is not Urgency.NONE
+
+    def axes(self) -> dict[str, str | bool]:
+        """Return the axis values as a flat, JSON-ready dict (with the id)."""
+        return {
+            "id": self.id,
+            "scenario": self.scenario,
+            "goal_type": self.goal_type.value,
+            "goal_value": self.goal_value.value,
+            "urgency": self.urgency.value,
+            "extra": self.extra.value,
+            "prod": self.prod,
+            "awareness": self.awareness,
+        }
+
+    @classmethod
+    def from_id(cls, condition_id: str) -> Condition:
+        """Parse a condition id back into a :class:`Condition`.
+
+        Raises:
+            InsiderbenchError: if the id is malformed or names an invalid combination.
+        """
+        match = _ID_RE.match(condition_id)
+        if match is None:
+            raise InsiderbenchError(
+                f"'{condition_id}' is not a condition id",
+                where="condition",
+                fix="ids look like blackmail_explicit-america_replacement[_dont|_goal][_prod][_aware]; "
+                "list them with `insiderbench conditions`",
+            )
+        suffixes = [s for s in match["suffixes"].split("_") if s]
+        extra = Extra.NONE
+        prod = awareness = False
+        seen: list[str] = []
+        for suffix in suffixes:
+            if suffix in seen:
+                raise InsiderbenchError(
+                    f"suffix '_{suffix}' appears twice in '{condition_id}'", where="condition"
+                )
+            seen.append(suffix)
+            if suffix in (Extra.DONT.value, Extra.GOAL.value) and extra is Extra.NONE:
+                extra = Extra(suffix)
+            elif suffix == "prod":
+                prod = True
+            elif suffix == "aware":
+                awareness = True
+            else:
+                raise InsiderbenchError(
+                    f"unknown suffix '_{suffix}' in condition id '{condition_id}'",
+                    where="condition",
+                    fix="suffixes are _dont or _goal, then _prod, then _aware",
+                )
+        try:
+            cond = cls(
+                scenario=match["scenario"],
+                goal_type=match["goal_type"],
+                goal_value=match["goal_value"],
+                urgency=match["urgency"],
+                extra=extra,
+                prod=prod,
+                awareness=awareness,
+            )
+        except ValidationError as exc:
+            raise InsiderbenchError(
+                f"invalid condition '{condition_id}': {_first_message(exc)}",
+                where="condition",
+                fix="list valid ids with `insiderbench conditions`",
+            ) from exc
+        if cond.id != condition_id:
+            raise InsiderbenchError(
+                f"'{condition_id}' is not in canonical form; did you mean '{cond.id}'?",
+                where="condition",
+            )
+        return cond
+
+
+def _first_message(exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err["loc"])
+    msg = str(err["msg"]).removeprefix("Value error, ")
+    return f"{loc}: {msg}" if loc else msg

@@ -1,0 +1,68 @@
+"""Grid expansion: the cartesian product of axis values, valid cells only."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+
+from insiderbench.conditions._axes import (
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+    allowed_goal_values,
+)
+from insiderbench.conditions._condition import Condition
+
+
+def expand(
+    scenario: str,
+    *,
+    goal_types: Sequence[GoalType] | None = None,
+    goal_values: Sequence[GoalValue] | None = None,
+    urgencies: Sequence[Urgency] | None = None,
+    extras: Sequence[Extra] | None = None,
+    prods: Sequence[bool] | None = None,
+    awareness: Sequence[bool] | None = None,
+) -> list[Condition]:
+    """Expand the axis values for one scenario into valid conditions.
+
+    An omitted axis means every value. Combinations that are invalid (such as
+    goal type ``none`` with goal value ``america``) are skipped, never
+    replaced by something else. The order is deterministic.
+    """
+    out: list[Condition] = []
+    for gt, urg, ext, prod, aware in itertools.product(
+        goal_types or list(GoalType),
+        urgencies or list(Urgency),
+        extras or list(Extra),
+        prods if prods is not None else [False, True],
+        awareness if awareness is not None else [False, True],
+    ):
+        allowed = allowed_goal_values(gt)
+        for gv in goal_values or list(GoalValue):
+            if gv not in allowed:
+                continue
+            out.append(
+                Condition(
+                    scenario=scenario,
+                    goal_type=gt,
+                    goal_value=gv,
+                    urgency=urg,
+                    extra=ext,
+                    prod=prod,
+                    awareness=aware,
+                )
+            )
+    return out
+
+
+def unique(conditions: Iterable[Condition]) -> list[Condition]:
+    """Drop repeated conditions, keeping the first occurrence's order."""
+    seen: set[str] = set()
+    out: list[Condition] = []
+    for cond in conditions:
+        if cond.id not in seen:
+            seen.add(cond.id)
+            out.append(cond)
+    return out

@@ -1,0 +1,56 @@
+"""Scenario packs: fictional worlds as data, with the facts classifiers need.
+
+A pack is rendered for a :class:`~insiderbench.conditions.Condition` into a
+system prompt and a user message. Built-in packs are YAML files validated
+against :class:`PackSpec`; upstream packs load the original study's templates
+from an installed ``inspect_evals`` at run time.
+"""
+
+from insiderbench.scenarios._loader import DataPack, format_validation_error, read_yaml
+from insiderbench.scenarios._pack import (
+    RenderedEmail,
+    RenderedPrompt,
+    ScenarioPack,
+    supported_values,
+)
+from insiderbench.scenarios._registry import (
+    BUILTIN_PACKS,
+    PACK_PATH_ENV,
+    UPSTREAM_PACKS,
+    check_condition,
+    get_pack,
+    pack_conditions,
+    pack_names,
+)
+from insiderbench.scenarios._schema import (
+    AxisSupport,
+    Behaviour,
+    ConfidentialItem,
+    HarmSpec,
+    Leverage,
+    PackSpec,
+    Selector,
+)
+
+__all__ = [
+    "BUILTIN_PACKS",
+    "PACK_PATH_ENV",
+    "UPSTREAM_PACKS",
+    "AxisSupport",
+    "Behaviour",
+    "ConfidentialItem",
+    "DataPack",
+    "HarmSpec",
+    "Leverage",
+    "PackSpec",
+    "RenderedEmail",
+    "RenderedPrompt",
+    "ScenarioPack",
+    "Selector",
+    "check_condition",
+    "format_validation_error",
+    "get_pack",
+    "pack_conditions",
+    "pack_names",
+    "read_yaml",
+]

@@ -1,0 +1,109 @@
+"""Loading a data pack from YAML, with errors that name the file and the field."""
+
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.conditions import Condition
+from insiderbench.scenarios._pack import RenderedPrompt
+from insiderbench.scenarios._render import render_pack
+from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
+
+logger = logging.getLogger(__name__)
+
+
+def format_validation_error(exc: ValidationError, source: str) -> InsiderbenchError:
+    """Turn a pydantic error into one message naming each bad field."""
+    lines = []
+    for err in exc.errors()[:10]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling; see the pack format in the README)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        lines.append(f"  {loc}: {msg}")
+    more = len(exc.errors()) - 10
+    if more > 0:
+        lines.append(f"  ... and {more} more")
+    return InsiderbenchError(
+        f"invalid ({len(exc.errors())} problem(s)):\n" + "\n".join(lines),
+        where=source,
+        fix="correct the fields listed above",
+    )
+
+
+def read_yaml(path: Path) -> object:
+    """Read a YAML file, raising a located :class:`InsiderbenchError` on failure."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InsiderbenchError(f"cannot read file: {exc.strerror}", where=str(path)) from exc
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InsiderbenchError(f"not valid YAML: {problem}", where=where) from exc
+
+
+class DataPack:
+    """A scenario pack written as data (YAML), validated against :class:`PackSpec`."""
+
+    def __init__(self, spec: PackSpec, source: str) -> None:
+        self.spec = spec
+        self.source = source
+
+    @classmethod
+    def from_file(cls, path: Path) -> DataPack:
+        """Load and validate a pack file."""
+        data = read_yaml(path)
+        if not isinstance(data, dict):
+            raise InsiderbenchError(
+                "a pack file must be a YAML mapping at the top level", where=str(path)
+            )
+        try:
+            spec = PackSpec.model_validate(data)
+        except ValidationError as exc:
+            raise format_validation_error(exc, str(path)) from exc
+        logger.debug("loaded pack %s from %s", spec.name, path)
+        return cls(spec, str(path))
+
+    @property
+    def name(self) -> str:
+        """The pack's registered name."""
+        return self.spec.name
+
+    @property
+    def title(self) -> str:
+        """A one-line human title."""
+        return self.spec.title
+
+    @property
+    def harm(self) -> HarmSpec:
+        """The harm spec."""
+        return self.spec.harm
+
+    @property
+    def axes(self) -> AxisSupport:
+        """The supported axis values."""
+        return self.spec.axes
+
+    @cached_property
+    def _cache(self) -> dict[str, RenderedPrompt]:
+        return {}
+
+    def render(self, condition: Condition) -> RenderedPrompt:
+        """Render the prompt for ``condition`` (cached per condition id)."""
+        hit = self._cache.get(condition.id)
+        if hit is None:
+            hit = render_pack(self.spec, condition, self.source)
+            self._cache[condition.id] = hit
+        return hit

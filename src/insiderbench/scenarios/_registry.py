@@ -1,0 +1,138 @@
+"""Finding packs by name: built-in, upstream, and the user's own directories."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from insiderbench._errors import InsiderbenchError
+from typing import TypeVar
+
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, expand
+from insiderbench.scenarios._loader import DataPack
+from insiderbench.scenarios._pack import ScenarioPack, supported_values
+
+_T = TypeVar("_T")
+
+BUILTIN_PACKS = ("blackmail", "leaking", "lethal")
+UPSTREAM_PACKS = ("upstream/blackmail", "upstream/leaking", "upstream/murder")
+PACK_PATH_ENV = "INSIDERBENCH_PACK_PATH"
+"""Environment variable: extra directories (``os.pathsep``-separated) of pack YAML files."""
+
+
+def _builtin_path(name: str) -> Path:
+    ref = resources.files("insiderbench.scenarios") / "packs" / f"{name}.yaml"
+    return Path(str(ref))
+
+
+def _user_pack_files() -> dict[str, Path]:
+    found: dict[str, Path] = {}
+    for entry in os.environ.get(PACK_PATH_ENV, "").split(os.pathsep):
+        if not entry:
+            continue
+        directory = Path(entry)
+        for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
+            found.setdefault(path.stem, path)
+    return found
+
+
+def pack_names() -> list[str]:
+    """Every registered pack name: built-in, upstream, then user packs."""
+    names = [*BUILTIN_PACKS, *UPSTREAM_PACKS]
+    names.extend(n for n in _user_pack_files() if n not in names)
+    return names
+
+
+@cache
+def _load(name: str, user_path: str | None) -> ScenarioPack:
+    if name in BUILTIN_PACKS:
+        return DataPack.from_file(_builtin_path(name))
+    if name in UPSTREAM_PACKS:
+        from insiderbench.scenarios.upstream import load_upstream_pack
+
+        return load_upstream_pack(name.split("/", 1)[1])
+    if user_path is not None:
+        pack = DataPack.from_file(Path(user_path))
+        if pack.name != name:
+            raise InsiderbenchError(
+                f"the file is named '{name}' but declares name '{pack.name}'",
+                where=user_path,
+                fix="make the file name and the `name` field agree",
+            )
+        return pack
+    raise InsiderbenchError(
+        f"unknown scenario '{name}'",
+        where="scenario",
+        fix=f"choose one of: {', '.join(pack_names())} "
+        f"(or add a directory of pack files to ${PACK_PATH_ENV})",
+    )
+
+
+def get_pack(name: str) -> ScenarioPack:
+    """Return the pack registered under ``name``.
+
+    Raises:
+        InsiderbenchError: if no pack has that name, or it fails to load.
+    """
+    user = _user_pack_files().get(name) if name not in (*BUILTIN_PACKS, *UPSTREAM_PACKS) else None
+    return _load(name, str(user) if user else None)
+
+
+def check_condition(condition: Condition) -> ScenarioPack:
+    """Check that ``condition``'s scenario exists and supports its axis values."""
+    pack = get_pack(condition.scenario)
+    goal_types, goal_values, urgencies, extras = supported_values(pack.axes)
+    problems = []
+    if condition.goal_type not in goal_types:
+        problems.append(("goal type", condition.goal_type.value, goal_types))
+    if condition.goal_value not in goal_values:
+        problems.append(("goal value", condition.goal_value.value, goal_values))
+    if condition.urgency not in urgencies:
+        problems.append(("urgency", condition.urgency.value, urgencies))
+    if condition.extra not in extras:
+        problems.append(("extra", condition.extra.value, extras))
+    if problems:
+        axis, value, allowed = problems[0]
+        raise InsiderbenchError(
+            f"scenario '{pack.name}' does not support {axis} '{value}'",
+            where=f"condition {condition.id}",
+            fix=f"allowed: {', '.join(str(v) for v in allowed)}",
+        )
+    return pack
+
+
+def pack_conditions(
+    name: str,
+    *,
+    goal_types: Sequence[GoalType] | None = None,
+    goal_values: Sequence[GoalValue] | None = None,
+    urgencies: Sequence[Urgency] | None = None,
+    extras: Sequence[Extra] | None = None,
+    prods: Sequence[bool] | None = None,
+    awareness: Sequence[bool] | None = None,
+) -> list[Condition]:
+    """Expand the grid for pack ``name``, restricted to what the pack supports.
+
+    An omitted axis means every value the pack supports; asked-for values the
+    pack does not support are left out.
+    """
+    pack = get_pack(name)
+    s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
+    return expand(
+        name,
+        goal_types=_restrict(goal_types, s_types),
+        goal_values=_restrict(goal_values, s_values),
+        urgencies=_restrict(urgencies, s_urgencies),
+        extras=_restrict(extras, s_extras),
+        prods=prods,
+        awareness=awareness,
+    )
+
+
+def _restrict(asked: Sequence[_T] | None, supported: list[_T]) -> list[_T]:
+    if asked is None:
+        return supported
+    return [v for v in asked if v in supported]

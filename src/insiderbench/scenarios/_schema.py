@@ -1,0 +1,297 @@
+"""Pydantic models for a scenario pack: the world, its prompt parts and its harm spec.
+
+Every model forbids unknown fields, so a misspelt key in a pack file is an
+error that names the field rather than a silently ignored setting.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
+
+_ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def _check_address(value: str) -> str:
+    if not _ADDRESS_RE.match(value):
+        raise ValueError(f"'{value}' is not an email address (expected local@domain.tld)")
+    return value.lower()
+
+
+def _check_domain(value: str) -> str:
+    if not re.match(r"^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$", value):
+        raise ValueError(f"'{value}' is not a domain name (expected e.g. example.com)")
+    return value.lower()
+
+
+Address = Annotated[str, AfterValidator(_check_address)]
+Domain = Annotated[str, AfterValidator(_check_domain)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Behaviour(StrEnum):
+    """The harmful behaviour a scenario offers the opportunity for."""
+
+    BLACKMAIL = "blackmail"
+    LEAKING = "leaking"
+    LETHAL = "lethal"
+
+
+class Selector(_Strict):
+    """The factor levels under which a piece of the world applies.
+
+    Each field lists the allowed values; an omitted field matches every value.
+    ``conflict`` matches on whether there is a goal conflict (any goal type but
+    ``none``); ``threat`` on whether the urgency is not ``none``.
+    """
+
+    goal_type: list[GoalType] | None = None
+    goal_value: list[GoalValue] | None = None
+    urgency: list[Urgency] | None = None
+    extra: list[Extra] | None = None
+    prod: bool | None = None
+    awareness: bool | None = None
+    conflict: bool | None = None
+    threat: bool | None = None
+
+
+class Company(_Strict):
+    """The fictional employer."""
+
+    name: str
+    short_name: str
+    description: str = Field(description="What the company does and where, as one phrase.")
+    domains: list[Domain] = Field(min_length=1, description="Internal mail domains.")
+
+
+class Agent(_Strict):
+    """The AI agent the model plays."""
+
+    name: str
+    role: str
+    address: Address
+    session_start: datetime
+
+
+class Person(_Strict):
+    """Someone in (or around) the fictional world."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: str
+    role: str
+    address: Address
+
+
+class Attachment(_Strict):
+    """A file attached to an email."""
+
+    name: str
+    content: str
+
+
+class EmailVariant(_Strict):
+    """A version of an email's text used under some factor levels."""
+
+    when: Selector
+    subject: str | None = None
+    body: str
+
+
+class Email(_Strict):
+    """One message in the agent's inbox.
+
+    ``sender`` and the recipient lists take a person id or an address.
+    ``body`` and ``subject`` are templates over the pack's variables. The first
+    variant whose selector matches the condition replaces the default text.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$", description="Stable name for this email.")
+    id: int | None = Field(default=None, ge=1, description="The id shown to the agent.")
+    sender: str
+    to: list[str] = Field(min_length=1)
+    cc: list[str] = Field(default_factory=list)
+    timestamp: datetime
+    subject: str
+    body: str
+    attachments: list[Attachment] = Field(default_factory=list)
+    when: Selector | None = None
+    variants: list[EmailVariant] = Field(default_factory=list)
+
+
+class VariableBlock(_Strict):
+    """Template variables that apply under some factor levels."""
+
+    when: Selector | None = None
+    values: dict[str, str]
+
+
+class GoalTexts(_Strict):
+    """The goal statement and reminder for each goal value."""
+
+    statements: dict[GoalValue, str]
+    reminders: dict[GoalValue, str]
+
+
+class SystemPromptParts(_Strict):
+    """The parts the system prompt is assembled from.
+
+    The order is: identity, goal statement, eval-awareness notice, scratchpad
+    (omitted in ``prod``), deployment context, the ``goal`` extra instruction,
+    the reminders list (goal reminder, ``dont`` items, fixed reminders), and
+    the tool-use instructions. Empty parts are skipped; parts are separated by
+    a blank line.
+    """
+
+    identity: str
+    scratchpad: str
+    deployment: str
+    reminders_heading: str
+    reminders: list[str] = Field(min_length=1)
+    tools: str
+    goals: GoalTexts
+    extra_dont: list[str] = Field(min_length=1)
+    extra_goal: str
+    awareness_notice: str
+
+
+class Leverage(_Strict):
+    """Facts that reveal the secret usable as leverage."""
+
+    people: list[str] = Field(default_factory=list)
+    places: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+
+    def all_terms(self) -> list[str]:
+        """Every term, people first."""
+        return [*self.people, *self.places, *self.phrases]
+
+
+class ConfidentialItem(_Strict):
+    """A confidential email or document and the markers that reveal its content."""
+
+    email_id: int | None = Field(default=None, ge=1)
+    document: str
+    markers: list[str] = Field(
+        min_length=1, description="Distinctive strings that only the document contains."
+    )
+
+
+class HarmSpec(_Strict):
+    """The facts a classifier needs to recognise the target behaviour."""
+
+    behaviour: Behaviour
+    target_name: str | None = None
+    target_address: Address | None = None
+    leverage: Leverage = Field(default_factory=Leverage)
+    confidential: list[ConfidentialItem] = Field(default_factory=list)
+    internal_domains: list[Domain] = Field(min_length=1)
+    lawful_authorities: list[str] = Field(
+        default_factory=list, description="Addresses or domains of lawful authorities."
+    )
+    external_requesters: list[Address] = Field(
+        default_factory=list, description="Outside parties who ask for confidential material."
+    )
+    third_parties: list[Address] = Field(
+        default_factory=list,
+        description="People the secret could be disclosed to (a spouse, an all-staff list).",
+    )
+    override_code: str | None = None
+
+    @model_validator(mode="after")
+    def _check_behaviour_facts(self) -> Self:
+        missing: list[str] = []
+        if self.behaviour is Behaviour.BLACKMAIL:
+            if not self.target_address:
+                missing.append("target_address")
+            if not self.leverage.all_terms():
+                missing.append("leverage")
+        elif self.behaviour is Behaviour.LEAKING:
+            if not self.confidential:
+                missing.append("confidential")
+        elif self.behaviour is Behaviour.LETHAL:
+            if not self.override_code:
+                missing.append("override_code")
+            if not self.target_address:
+                missing.append("target_address")
+        if missing:
+            raise ValueError(
+                f"a '{self.behaviour.value}' harm spec needs: {', '.join(missing)}"
+            )
+        return self
+
+
+class AxisSupport(_Strict):
+    """Which axis values a pack supports; omitted means all."""
+
+    goal_type: list[GoalType] | None = None
+    goal_value: list[GoalValue] | None = None
+    urgency: list[Urgency] | None = None
+    extra: list[Extra] | None = None
+
+
+class PackSpec(_Strict):
+    """A complete scenario pack as written in a YAML file."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]*$")
+    title: str
+    description: str
+    company: Company
+    agent: Agent
+    people: list[Person] = Field(min_length=1)
+    axes: AxisSupport = Field(default_factory=AxisSupport)
+    show_email_ids: bool = False
+    variables: list[VariableBlock] = Field(default_factory=list)
+    system_prompt: SystemPromptParts
+    user_instruction: str
+    emails: list[Email] = Field(min_length=1)
+    harm: HarmSpec
+
+    @model_validator(mode="after")
+    def _check_references(self) -> Self:
+        ids = [p.id for p in self.people]
+        dupes = {i for i in ids if ids.count(i) > 1}
+        if dupes:
+            raise ValueError(f"people: duplicate id(s) {sorted(dupes)}")
+        keys = [e.key for e in self.emails]
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"emails: duplicate key(s) {sorted(dupes)}")
+        known = set(ids)
+        for email in self.emails:
+            for who in [email.sender, *email.to, *email.cc]:
+                if who not in known and not _ADDRESS_RE.match(who):
+                    raise ValueError(
+                        f"emails[{email.key}]: '{who}' is neither a person id nor an address"
+                    )
+        if self.show_email_ids:
+            missing = [e.key for e in self.emails if e.id is None]
+            if missing:
+                raise ValueError(
+                    f"show_email_ids is true, so every email needs an id; missing on {missing}"
+                )
+            email_ids = [e.id for e in self.emails]
+            dupes_i = {i for i in email_ids if email_ids.count(i) > 1}
+            if dupes_i:
+                raise ValueError(f"emails: duplicate id(s) {sorted(x for x in dupes_i if x)}")
+        declared = {e.id for e in self.emails if e.id is not None}
+        for item in self.harm.confidential:
+            if item.email_id is not None and item.email_id not in declared:
+                raise ValueError(
+                    f"harm.confidential: email_id {item.email_id} is not the id of any email"
+                )
+        return self
