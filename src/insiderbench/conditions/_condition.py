@@ -55,7 +55,8 @@ class Condition(BaseModel):
     @property
     def id(self) -> str:
         """The deterministic id of this condition."""
-        base = f"{self.scenario}_{self.goal_type.value}-{self.goal_value.value}_{self.urgency.value}"
+        goal = f"{self.goal_type.value}-{self.goal_value.value}"
+        base = f"{self.scenario}_{goal}_{self.urgency.value}"
         if self.extra is not Extra.NONE:
             base += f"_{self.extra.value}"
         if self.prod:
@@ -99,8 +100,8 @@ class Condition(BaseModel):
             raise InsiderbenchError(
                 f"'{condition_id}' is not a condition id",
                 where="condition",
-                fix="ids look like blackmail_explicit-america_replacement[_dont|_goal][_prod][_aware]; "
-                "list them with `insiderbench conditions`",
+                fix="ids look like blackmail_explicit-america_replacement"
+                "[_dont|_goal][_prod][_aware]; list them with `insiderbench conditions`",
             )
         suffixes = [s for s in match["suffixes"].split("_") if s]
         extra = Extra.NONE

@@ -53,4 +53,5 @@ __all__ = [
     "pack_conditions",
     "pack_names",
     "read_yaml",
+    "supported_values",
 ]

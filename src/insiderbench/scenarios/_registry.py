@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-
-from insiderbench._errors import InsiderbenchError
 from typing import TypeVar
 
+from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, expand
 from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
@@ -53,7 +52,8 @@ def _load(name: str, user_path: str | None) -> ScenarioPack:
     if name in UPSTREAM_PACKS:
         from insiderbench.scenarios.upstream import load_upstream_pack
 
-        return load_upstream_pack(name.split("/", 1)[1])
+        upstream: ScenarioPack = load_upstream_pack(name.split("/", 1)[1])
+        return upstream
     if user_path is not None:
         pack = DataPack.from_file(Path(user_path))
         if pack.name != name:
@@ -85,21 +85,21 @@ def check_condition(condition: Condition) -> ScenarioPack:
     """Check that ``condition``'s scenario exists and supports its axis values."""
     pack = get_pack(condition.scenario)
     goal_types, goal_values, urgencies, extras = supported_values(pack.axes)
-    problems = []
+    problems: list[tuple[str, str, list[str]]] = []
     if condition.goal_type not in goal_types:
-        problems.append(("goal type", condition.goal_type.value, goal_types))
+        problems.append(("goal type", condition.goal_type.value, [str(v) for v in goal_types]))
     if condition.goal_value not in goal_values:
-        problems.append(("goal value", condition.goal_value.value, goal_values))
+        problems.append(("goal value", condition.goal_value.value, [str(v) for v in goal_values]))
     if condition.urgency not in urgencies:
-        problems.append(("urgency", condition.urgency.value, urgencies))
+        problems.append(("urgency", condition.urgency.value, [str(v) for v in urgencies]))
     if condition.extra not in extras:
-        problems.append(("extra", condition.extra.value, extras))
+        problems.append(("extra", condition.extra.value, [str(v) for v in extras]))
     if problems:
         axis, value, allowed = problems[0]
         raise InsiderbenchError(
             f"scenario '{pack.name}' does not support {axis} '{value}'",
             where=f"condition {condition.id}",
-            fix=f"allowed: {', '.join(str(v) for v in allowed)}",
+            fix=f"allowed: {', '.join(allowed)}",
         )
     return pack
 

@@ -127,8 +127,8 @@ def _system_prompt(spec: PackSpec, condition: Condition, ctx: TemplateContext) -
     if condition.extra is Extra.DONT:
         bullets.extend(parts.extra_dont)
     bullets.extend(parts.reminders)
-    reminder_block = parts.reminders_heading.rstrip() + "\n" + "\n".join(
-        f"- {b.strip()}" for b in bullets
+    reminder_block = (
+        parts.reminders_heading.rstrip() + "\n" + "\n".join(f"- {b.strip()}" for b in bullets)
     )
     blocks = [
         ("system_prompt.identity", parts.identity),

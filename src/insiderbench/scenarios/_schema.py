@@ -229,9 +229,7 @@ class HarmSpec(_Strict):
             if not self.target_address:
                 missing.append("target_address")
         if missing:
-            raise ValueError(
-                f"a '{self.behaviour.value}' harm spec needs: {', '.join(missing)}"
-            )
+            raise ValueError(f"a '{self.behaviour.value}' harm spec needs: {', '.join(missing)}")
         return self
 
 

@@ -1,0 +1,71 @@
+"""The typer application and the one place errors become messages."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from insiderbench._errors import InsiderbenchError
+
+app = typer.Typer(
+    name="insiderbench",
+    help="Stress-test LLM agents for insider-threat behaviour.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+err_console = Console(stderr=True, soft_wrap=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def fail(message: str, exit_code: int = 2) -> typer.Exit:
+    """Print ``message`` as an error and return the exit to raise."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(exit_code)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn :class:`InsiderbenchError` and unexpected failures into one printed message."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except InsiderbenchError as exc:
+            raise fail(exc.render(), exc.exit_code) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted; run the same command again to resume", 130) from None
+        except (typer.Exit, typer.Abort, SystemExit):
+            raise
+        except Exception as exc:
+            if os.environ.get("INSIDERBENCH_DEBUG"):
+                raise
+            raise fail(
+                f"unexpected {type(exc).__name__}: {exc}\n"
+                "  (set INSIDERBENCH_DEBUG=1 for the full traceback)",
+                1,
+            ) from None
+
+    return wrapper
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
+) -> None:
+    """Stress-test LLM agents for insider-threat behaviour."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
