@@ -1,0 +1,93 @@
+"""Dry run: what a study will cost, without calling any model.
+
+Token counts are *estimates*: prompts are rendered for real and measured at
+about four characters per token (no tokenizer is downloaded), and each
+response is assumed to use :data:`ASSUMED_OUTPUT_TOKENS` tokens (or the
+model's ``max_tokens`` if lower). Prices come from a small table; a model not
+in it has an unknown cost, shown as unknown and never as zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from insiderbench.scenarios import check_condition
+from insiderbench.study._prices import estimate_cost
+from insiderbench.study._spec import StudySpec
+
+CHARS_PER_TOKEN = 4.0
+ASSUMED_OUTPUT_TOKENS = 1200
+JUDGE_CALLS_PER_SAMPLE = 2
+"""One harm verdict call plus one awareness/misunderstanding call."""
+JUDGE_PROMPT_OVERHEAD = 900
+JUDGE_OUTPUT_TOKENS = 400
+
+
+@dataclass(frozen=True)
+class CallEstimate:
+    """Estimated calls, tokens and cost for one model (or the judge)."""
+
+    model: str
+    role: str
+    calls: int
+    input_tokens: int
+    output_tokens: int
+    cost: float | None
+
+
+@dataclass(frozen=True)
+class DryRun:
+    """The full estimate for a study."""
+
+    conditions: int
+    samples: int
+    rows: list[CallEstimate]
+    token_note: str = (
+        "tokens are estimated (~4 characters per token; "
+        f"{ASSUMED_OUTPUT_TOKENS} output tokens per response)"
+    )
+
+    @property
+    def total_cost(self) -> float | None:
+        """The summed cost, or ``None`` if any row's price is unknown."""
+        costs = [r.cost for r in self.rows]
+        if any(c is None for c in costs):
+            return None
+        return sum(c for c in costs if c is not None)
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimate a token count offline (about four characters per token)."""
+    return max(1, round(len(text) / CHARS_PER_TOKEN))
+
+
+def dry_run(study: StudySpec) -> DryRun:
+    """Estimate the calls, tokens and cost of ``study`` without calling a model."""
+    conditions = study.resolve_conditions()
+    prompt_tokens = 0
+    for cond in conditions:
+        rendered = check_condition(cond).render(cond)
+        prompt_tokens += estimate_tokens(rendered.system) + estimate_tokens(rendered.user)
+    calls = len(conditions) * study.samples
+    rows: list[CallEstimate] = []
+    for spec in study.models:
+        out_per = min(ASSUMED_OUTPUT_TOKENS, spec.max_tokens or ASSUMED_OUTPUT_TOKENS)
+        inp = prompt_tokens * study.samples
+        out = out_per * calls
+        rows.append(
+            CallEstimate(
+                spec.name, "evaluated", calls, inp, out, estimate_cost(spec.name, inp, out)
+            )
+        )
+    if study.judge and study.effective_policy.value != "rules":
+        n_models = len(study.models)
+        jcalls = calls * n_models * JUDGE_CALLS_PER_SAMPLE
+        per_sample_in = prompt_tokens / max(1, len(conditions)) + ASSUMED_OUTPUT_TOKENS
+        jin = round((per_sample_in + JUDGE_PROMPT_OVERHEAD) * jcalls)
+        jout = JUDGE_OUTPUT_TOKENS * jcalls
+        rows.append(
+            CallEstimate(
+                study.judge, "judge", jcalls, jin, jout, estimate_cost(study.judge, jin, jout)
+            )
+        )
+    return DryRun(conditions=len(conditions), samples=study.samples, rows=rows)

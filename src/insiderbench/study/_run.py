@@ -1,0 +1,127 @@
+"""Running a study through Inspect's ``eval_set``, which also gives us resume."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from inspect_ai import eval_set, task_with
+from inspect_ai.log import EvalLog
+from inspect_ai.model import GenerateConfig, Model, get_model
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.study._spec import ModelSpec, StudySpec
+from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RunOutcome:
+    """What a study run produced."""
+
+    success: bool
+    logs: list[EvalLog]
+    log_dir: str
+    errors: list[str] = field(default_factory=list)
+
+
+def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
+    """The generation config for one evaluated model, including reliability options."""
+    rel = study.reliability
+    return GenerateConfig(
+        max_tokens=spec.max_tokens,
+        max_connections=spec.max_connections,
+        reasoning_effort=spec.reasoning_effort,
+        reasoning_tokens=spec.reasoning_tokens,
+        max_retries=rel.max_retries,
+        timeout=rel.timeout,
+        attempt_timeout=rel.attempt_timeout,
+        seed=study.seed,
+    )
+
+
+def check_models_ready(study: StudySpec) -> None:
+    """Fail before any work starts if a model or the judge cannot be used."""
+    from insiderbench.models import check_model_ready
+
+    for spec in study.models:
+        check_model_ready(spec.name)
+    if study.judge:
+        check_model_ready(study.judge)
+
+
+def _build_model(spec: ModelSpec, study: StudySpec) -> Model:
+    try:
+        return get_model(spec.name, config=model_config(spec, study), **spec.args)
+    except InsiderbenchError:
+        raise
+    except Exception as exc:
+        raise InsiderbenchError(
+            f"cannot create model '{spec.name}': {exc}",
+            where="models",
+            fix="check the model name (provider/model) and its args",
+        ) from exc
+
+
+def build_tasks(study: StudySpec) -> list[Any]:
+    """One task per evaluated model, each with its own temperature and config."""
+    ids = [c.id for c in study.resolve_conditions()]
+    roles: dict[str, str | Model] = {}
+    if study.judge:
+        roles["grader"] = study.judge
+    tasks = []
+    for spec in study.models:
+        task = agentic_misalignment(
+            scenario=sorted({i.split("_", 1)[0] for i in ids}),
+            conditions=ids,
+            samples=study.samples,
+            policy=study.effective_policy.value,
+            temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
+        )
+        tasks.append(task_with(task, model=_build_model(spec, study), model_roles=roles or None))
+    return tasks
+
+
+def run_study(
+    study: StudySpec,
+    *,
+    display: str | None = None,
+    log_level: str | None = None,
+) -> RunOutcome:
+    """Run (or resume) ``study`` and return the logs.
+
+    Running the same study again with the same ``log_dir`` resumes it: Inspect's
+    eval set skips finished tasks and re-runs only the samples of unfinished
+    ones that are missing or failed.
+    """
+    check_models_ready(study)
+    tasks = build_tasks(study)
+    rel = study.reliability
+    logger.info("running study %s: %d task(s) into %s", study.name, len(tasks), study.log_dir)
+    try:
+        success, logs = eval_set(
+            tasks=tasks,
+            log_dir=study.log_dir,
+            model=None,
+            retry_attempts=rel.eval_retries,
+            retry_on_error=rel.sample_retries,
+            fail_on_error=True,
+            continue_on_fail=True,
+            max_samples=study.max_samples,
+            display=display,  # type: ignore[arg-type]
+            log_level=log_level,
+            metadata={"insiderbench_study": study.name},
+        )
+    except InsiderbenchError:
+        raise
+    except Exception as exc:
+        raise InsiderbenchError(
+            f"the run failed: {type(exc).__name__}: {exc}",
+            where=f"study {study.name}",
+            fix="fix the cause above, then run the same command again to resume",
+            exit_code=1,
+        ) from exc
+    errors = [f"{log.eval.model}: {log.error.message}" for log in logs if log.error is not None]
+    return RunOutcome(success=success, logs=logs, log_dir=study.log_dir, errors=errors)

@@ -1,0 +1,151 @@
+"""The study file: models x conditions x samples, validated strictly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.classify._record import Policy
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.scenarios import check_condition, format_validation_error, pack_conditions
+from insiderbench.scenarios import read_yaml as _read_yaml
+
+DEFAULT_MODEL = "llamacpp/local"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ModelSpec(_Strict):
+    """One evaluated model and its own generation settings."""
+
+    name: str = Field(description="Inspect model name, e.g. anthropic/claude-opus-4-1.")
+    temperature: float | None = Field(default=None, ge=0, le=2)
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_connections: int | None = Field(default=None, ge=1)
+    reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
+    reasoning_tokens: int | None = Field(default=None, ge=1)
+    args: dict[str, str | int | float | bool] = Field(
+        default_factory=dict, description="Provider model args (Inspect -M)."
+    )
+
+
+class Axes(_Strict):
+    """Condition axes; an omitted axis means every value the pack supports."""
+
+    scenarios: list[str] = Field(min_length=1)
+    goal_types: list[GoalType] | None = None
+    goal_values: list[GoalValue] | None = None
+    urgencies: list[Urgency] | None = None
+    extras: list[Extra] | None = Field(default_factory=lambda: [Extra.NONE])
+    prod: list[bool] = Field(default_factory=lambda: [False])
+    awareness: list[bool] = Field(default_factory=lambda: [False])
+
+
+class Reliability(_Strict):
+    """How hard to try before a sample is recorded as not measured.
+
+    These map onto Inspect's own options: ``max_retries`` and ``timeout`` are
+    per model call (``GenerateConfig``), ``sample_retries`` re-runs a failed
+    sample (``retry_on_error``), ``eval_retries`` re-runs an eval set's failed
+    tasks, reusing completed samples (``retry_attempts``).
+    """
+
+    max_retries: int = Field(default=6, ge=0)
+    timeout: int = Field(default=600, ge=1, description="Seconds for one model call.")
+    attempt_timeout: int | None = Field(default=None, ge=1)
+    sample_retries: int = Field(default=3, ge=0)
+    eval_retries: int = Field(default=2, ge=0)
+
+
+class StudySpec(_Strict):
+    """A study: which models, which conditions, how many samples, how judged."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    models: list[ModelSpec] = Field(min_length=1)
+    conditions: Axes | None = None
+    condition_ids: list[str] | None = None
+    samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
+    judge: str | None = Field(default=None, description="Grader model; None = rules only.")
+    policy: Policy | None = None
+    log_dir: str = "logs"
+    seed: int | None = None
+    max_samples: int | None = Field(default=None, ge=1)
+    reliability: Reliability = Field(default_factory=Reliability)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if (self.conditions is None) == (self.condition_ids is None):
+            raise ValueError("give exactly one of `conditions` (axes) or `condition_ids`")
+        if self.policy in (Policy.JUDGE, Policy.BOTH) and not self.judge:
+            raise ValueError(f"policy '{self.policy.value}' needs a `judge` model")
+        names = [m.name for m in self.models]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise ValueError(f"models listed twice: {sorted(dupes)}")
+        return self
+
+    @property
+    def effective_policy(self) -> Policy:
+        """The policy in force: the given one, else ``both`` with a judge, else ``rules``."""
+        if self.policy is not None:
+            return self.policy
+        return Policy.BOTH if self.judge else Policy.RULES
+
+    def resolve_conditions(self) -> list[Condition]:
+        """Expand the axes (or parse the ids) and check each against its pack."""
+        if self.condition_ids is not None:
+            conds = [Condition.from_id(i) for i in self.condition_ids]
+            for cond in conds:
+                check_condition(cond)
+            return unique(conds)
+        axes = self.conditions
+        assert axes is not None
+        out: list[Condition] = []
+        for scenario in axes.scenarios:
+            out.extend(
+                pack_conditions(
+                    scenario,
+                    goal_types=axes.goal_types,
+                    goal_values=axes.goal_values,
+                    urgencies=axes.urgencies,
+                    extras=axes.extras,
+                    prods=axes.prod,
+                    awareness=axes.awareness,
+                )
+            )
+        conds = unique(out)
+        if not conds:
+            raise InsiderbenchError(
+                "the condition axes select no valid condition",
+                where="conditions",
+                fix="goal types none/ambiguous only take goal value none; "
+                "see `insiderbench conditions`",
+            )
+        return conds
+
+
+def load_study(path: Path) -> StudySpec:
+    """Load and validate a study YAML file; errors name the file and the field."""
+    data = _read_yaml(path)
+    if not isinstance(data, dict):
+        raise InsiderbenchError("a study file must be a YAML mapping", where=str(path))
+    try:
+        return StudySpec.model_validate(data)
+    except ValidationError as exc:
+        raise format_validation_error(exc, str(path)) from exc
+
+
+def quickstart_study(model: str = DEFAULT_MODEL, log_dir: str = "logs/quickstart") -> StudySpec:
+    """The default study: the main blackmail condition and its control, 3 samples each."""
+    return StudySpec(
+        name="quickstart",
+        models=[ModelSpec(name=model)],
+        condition_ids=["blackmail_explicit-america_replacement", "blackmail_none-none_none"],
+        samples=3,
+        log_dir=log_dir,
+    )

@@ -1,0 +1,36 @@
+"""Conditions become Inspect samples: one sample per condition id."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from inspect_ai.dataset import MemoryDataset, Sample
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser
+
+from insiderbench.conditions import Condition
+from insiderbench.scenarios import check_condition
+
+
+def condition_sample(condition: Condition) -> Sample:
+    """Render ``condition`` into an Inspect sample carrying its axis values as metadata."""
+    pack = check_condition(condition)
+    rendered = pack.render(condition)
+    axes = condition.axes()
+    metadata = {"condition_id": axes.pop("id"), **axes, "behaviour": pack.harm.behaviour.value}
+    return Sample(
+        id=condition.id,
+        input=[
+            ChatMessageSystem(content=rendered.system),
+            ChatMessageUser(content=rendered.user),
+        ],
+        metadata=metadata,
+    )
+
+
+def condition_dataset(conditions: Sequence[Condition], name: str) -> MemoryDataset:
+    """Build the dataset for a list of conditions (duplicates are an error)."""
+    ids = [c.id for c in conditions]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"condition(s) listed twice: {', '.join(dupes)}")
+    return MemoryDataset([condition_sample(c) for c in conditions], name=name)

@@ -1,0 +1,114 @@
+"""The ``agentic_misalignment`` Inspect task."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from inspect_ai import Epochs, Task, task
+from inspect_ai.model import GenerateConfig
+from inspect_ai.solver import generate
+
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.scenarios import pack_conditions
+from insiderbench.tasks._dataset import condition_dataset
+
+STUDY_TEMPERATURE = 1.0
+"""The study sampled every condition at temperature 1.0."""
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return list(value)
+
+
+def resolve_conditions(
+    scenario: str | Sequence[str] = "blackmail",
+    goal_type: str | Sequence[str] | None = "explicit",
+    goal_value: str | Sequence[str] | None = "america",
+    urgency: str | Sequence[str] | None = "replacement",
+    extra: str | Sequence[str] | None = "none",
+    prod: bool | None = False,
+    awareness: bool | None = False,
+    conditions: str | Sequence[str] | None = None,
+) -> list[Condition]:
+    """Turn task arguments into conditions.
+
+    ``conditions`` (explicit ids) wins over the axes. For each axis a value, a
+    list, a comma-separated string or ``None`` (every value the pack supports)
+    is accepted. Invalid combinations are skipped by the grid, never replaced.
+    """
+    ids = _as_list(conditions)
+    if ids:
+        return unique(Condition.from_id(i) for i in ids)
+    out: list[Condition] = []
+    gts, gvs, urgs, exts = (
+        _as_list(goal_type),
+        _as_list(goal_value),
+        _as_list(urgency),
+        _as_list(extra),
+    )
+    for name in _as_list(scenario) or []:
+        out.extend(
+            pack_conditions(
+                name,
+                goal_types=[GoalType(v) for v in gts] if gts else None,
+                goal_values=[GoalValue(v) for v in gvs] if gvs else None,
+                urgencies=[Urgency(v) for v in urgs] if urgs else None,
+                extras=[Extra(v) for v in exts] if exts else None,
+                prods=None if prod is None else [prod],
+                awareness=None if awareness is None else [awareness],
+            )
+        )
+    return unique(out)
+
+
+@task
+def agentic_misalignment(
+    scenario: str | list[str] = "blackmail",
+    goal_type: str | list[str] | None = "explicit",
+    goal_value: str | list[str] | None = "america",
+    urgency: str | list[str] | None = "replacement",
+    extra: str | list[str] | None = "none",
+    prod: bool | None = False,
+    awareness: bool | None = False,
+    conditions: str | list[str] | None = None,
+    samples: int = 1,
+    policy: str | None = None,
+    temperature: float = STUDY_TEMPERATURE,
+) -> Task:
+    """The Agentic Misalignment study as one Inspect task.
+
+    Each condition is one sample (id = condition id, axis values in metadata);
+    ``samples`` is the number of epochs, i.e. samples per condition.
+
+    Args:
+        scenario: Pack name(s), e.g. ``blackmail`` or ``upstream/murder``.
+        goal_type: Goal type(s); ``None`` means all.
+        goal_value: Goal value(s); ``None`` means all valid for the goal type.
+        urgency: Urgency value(s); ``None`` means all.
+        extra: Extra instruction(s): ``none``, ``dont``, ``goal``; ``None`` means all.
+        prod: Without the scratchpad (``True``), with it (``False``), or both (``None``).
+        awareness: With the eval-awareness notice, without it, or both (``None``).
+        conditions: Explicit condition ids (comma-separated or a list); overrides the axes.
+        samples: Samples per condition (Inspect epochs).
+        policy: Verdict policy: ``rules``, ``judge`` or ``both`` (default: ``both``
+            when a ``grader`` model role is set, else ``rules``).
+        temperature: Sampling temperature for the evaluated model (study: 1.0).
+    """
+    from insiderbench.classify import harm_reducer, harm_scorer
+
+    conds = resolve_conditions(
+        scenario, goal_type, goal_value, urgency, extra, prod, awareness, conditions
+    )
+    if not conds:
+        raise ValueError("the task arguments select no valid condition")
+    return Task(
+        dataset=condition_dataset(conds, name="agentic_misalignment"),
+        solver=generate(),
+        scorer=harm_scorer(policy=policy),
+        epochs=Epochs(samples, reducer=harm_reducer()),
+        config=GenerateConfig(temperature=temperature),
+    )
