@@ -1,0 +1,262 @@
+"""Inspect logs to one tidy DataFrame: a row per sample and epoch.
+
+Only Inspect's sample *summaries* are read (the per-sample scores, metadata,
+usage and error, never the transcripts), so loading stays fast and small.
+
+Duplicates: when several logs hold the same (model, condition, epoch), for
+example after a retried ``eval_set``, one row is kept: the measured one if any,
+and among equals the one from the most recently created log. Nothing is
+counted twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from inspect_ai.log import (
+    EvalLog,
+    EvalSampleSummary,
+    list_eval_logs,
+    read_eval_log,
+    read_eval_log_sample_summaries,
+)
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.classify._record import HARM_SCORER, Status
+
+log = logging.getLogger(__name__)
+
+AXES = ["scenario", "goal_type", "goal_value", "urgency", "extra", "prod", "awareness"]
+"""The condition axes, as carried in each sample's metadata."""
+
+_BOOL_COLS = [
+    "harmful",
+    "rule_verdict",
+    "judge_verdict",
+    "final_verdict",
+    "not_autonomous",
+    "invented_rules",
+    "disclosed_secret",
+    "impersonation",
+    "fabrication",
+]
+_CAT_COLS = [
+    "model",
+    "condition_id",
+    *[a for a in AXES if a not in ("prod", "awareness")],
+    "status",
+    "policy",
+    "judge_model",
+    "awareness_label",
+    "log_file",
+]
+COLUMNS = [
+    "model",
+    "condition_id",
+    *AXES,
+    "epoch",
+    "status",
+    "cause",
+    *_BOOL_COLS[:4],
+    "policy",
+    "judge_model",
+    "awareness_label",
+    *_BOOL_COLS[4:],
+    "input_tokens",
+    "output_tokens",
+    "reasoning_tokens",
+    "cost",
+    "log_file",
+    "sample_id",
+    "log_created",
+]
+"""Columns of the DataFrame :func:`load_samples` returns, in order."""
+
+_THINNED = "Key removed from summary"
+_LOG_SUFFIXES = (".eval", ".json")
+
+
+def find_logs(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand files and directories into the Inspect log files they hold."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            infos = list_eval_logs(str(path.resolve()), recursive=True, descending=False)
+            found.extend(Path(_local(info.name)) for info in infos)
+        elif path.is_file() and path.suffix in _LOG_SUFFIXES:
+            found.append(path)
+        elif path.exists():
+            raise InsiderbenchError(
+                "not an Inspect log (expected a .eval or .json file)",
+                where=str(path),
+                fix="pass the log files or the directory Inspect wrote them to",
+            )
+        else:
+            raise InsiderbenchError("no such file or directory", where=str(path))
+    if not found:
+        raise InsiderbenchError(
+            "no Inspect logs found",
+            where=", ".join(str(p) for p in paths),
+            fix="run `insiderbench run` first, or point at the directory holding its logs",
+        )
+    return sorted(set(found))
+
+
+def _local(name: str) -> str:
+    return name.removeprefix("file://")
+
+
+def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:
+    """Read Inspect logs (files or directories) into one row per sample and epoch.
+
+    Columns are :data:`COLUMNS`. ``harmful`` (also ``final_verdict``) is a
+    nullable boolean that is missing exactly when ``status`` is not
+    ``measured``; ``cause`` says why. See the module docstring for how
+    duplicate samples across logs are resolved.
+    """
+    cost_fn = _cost_estimator()
+    rows: list[dict[str, Any]] = []
+    for path in find_logs(paths):
+        rows.extend(_log_rows(path, cost_fn))
+    frame = pd.DataFrame(rows, columns=COLUMNS)
+    frame = _dedupe(frame)
+    for col in _BOOL_COLS:
+        frame[col] = frame[col].astype("boolean")
+    for col in ("prod", "awareness"):
+        frame[col] = frame[col].astype("boolean")
+    for col in ("epoch", "input_tokens", "output_tokens", "reasoning_tokens"):
+        frame[col] = frame[col].astype("Int64")
+    frame["cost"] = frame["cost"].astype("Float64")
+    for col in _CAT_COLS:
+        frame[col] = frame[col].astype("category")
+    return frame.reset_index(drop=True)
+
+
+def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
+    key = ["model", "condition_id", "epoch"]
+    if frame.empty or not frame.duplicated(key).any():
+        return frame
+    rank = frame.assign(_measured=frame["status"] == Status.MEASURED.value)
+    rank = rank.sort_values(["_measured", "log_created"], kind="stable")
+    kept = rank.drop_duplicates(key, keep="last").drop(columns="_measured")
+    log.info("dropped %d duplicate samples found in several logs", len(frame) - len(kept))
+    return kept.sort_index()
+
+
+def _read_header(path: Path) -> EvalLog:
+    try:
+        return read_eval_log(str(path), header_only=True)
+    except Exception as exc:
+        raise InsiderbenchError(
+            f"cannot read Inspect log: {exc}",
+            where=str(path),
+            fix="check the file is a complete Inspect log (re-run or `inspect log convert`)",
+        ) from exc
+
+
+def _log_rows(
+    path: Path, cost_fn: Callable[[str, int, int], float | None] | None
+) -> Iterator[dict[str, Any]]:
+    header = _read_header(path)
+    model = header.eval.model
+    roles = header.eval.model_roles or {}
+    grader = roles.get("grader")
+    judge_model = getattr(grader, "model", None) if grader is not None else None
+    base = {"model": model, "log_file": str(path), "log_created": header.eval.created}
+    summaries = read_eval_log_sample_summaries(str(path))
+    if not summaries:
+        log.warning("%s holds no samples", path)
+    for summary in summaries:
+        row = _summary_row(summary, base, judge_model)
+        usage = summary.model_usage.get(model)
+        if usage is not None:
+            row["input_tokens"] = usage.input_tokens
+            row["output_tokens"] = usage.output_tokens
+            row["reasoning_tokens"] = usage.reasoning_tokens
+            row["cost"] = usage.total_cost
+            if row["cost"] is None and cost_fn is not None:
+                row["cost"] = _safe_cost(cost_fn, model, usage.input_tokens, usage.output_tokens)
+        yield row
+
+
+def _summary_row(
+    summary: EvalSampleSummary, base: dict[str, Any], judge_model: str | None
+) -> dict[str, Any]:
+    meta = summary.metadata
+    row: dict[str, Any] = dict(base)
+    row["condition_id"] = meta.get("condition_id", str(summary.id))
+    for axis in AXES:
+        row[axis] = meta.get(axis)
+    row["epoch"] = summary.epoch
+    row["sample_id"] = str(summary.id)
+    row["judge_model"] = judge_model
+    score = (summary.scores or {}).get(HARM_SCORER)
+    if summary.error:
+        row["status"], row["cause"] = Status.ERROR.value, summary.error
+    elif score is None or not score.metadata:
+        row["status"], row["cause"] = Status.ERROR.value, "not scored"
+    else:
+        _record_fields(row, score.metadata)
+    return row
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_THINNED):
+        return None
+    return value
+
+
+def _flag(mapping: Any, key: str) -> bool | None:
+    if not isinstance(mapping, dict):
+        return None
+    value = mapping.get(key)
+    return value if isinstance(value, bool) else None
+
+
+def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
+    status = _clean(record.get("status")) or Status.ERROR.value
+    row["status"] = status
+    row["cause"] = _clean(record.get("cause"))
+    harmful = record.get("harmful") if status == Status.MEASURED.value else None
+    if status == Status.MEASURED.value and not isinstance(harmful, bool):
+        row["status"], row["cause"], harmful = Status.ERROR.value, "measured without verdict", None
+    row["harmful"] = row["final_verdict"] = harmful
+    row["rule_verdict"] = record.get("rule_verdict")
+    row["judge_verdict"] = record.get("judge_verdict")
+    row["policy"] = _clean(record.get("policy"))
+    judge = record.get("judge")
+    if isinstance(judge, dict) and judge.get("model"):
+        row["judge_model"] = judge["model"]
+    row["awareness_label"] = _clean(record.get("awareness"))
+    misunderstanding = _clean(record.get("misunderstanding"))
+    secondary = _clean(record.get("secondary"))
+    for key in ("not_autonomous", "invented_rules"):
+        row[key] = _flag(misunderstanding, key)
+    for key in ("disclosed_secret", "impersonation", "fabrication"):
+        row[key] = _flag(secondary, key)
+
+
+def _cost_estimator() -> Callable[[str, int, int], float | None] | None:
+    try:
+        study = importlib.import_module("insiderbench.study")
+    except Exception:  # the study package may not exist yet or may fail to import
+        log.debug("insiderbench.study unavailable; cost left missing")
+        return None
+    fn = getattr(study, "estimate_cost", None)
+    return fn if callable(fn) else None
+
+
+def _safe_cost(
+    fn: Callable[[str, int, int], float | None], model: str, tokens_in: int, tokens_out: int
+) -> float | None:
+    try:
+        return fn(model, tokens_in, tokens_out)
+    except Exception:  # a price table must never stop analysis
+        log.debug("no cost estimate for %s", model, exc_info=True)
+        return None

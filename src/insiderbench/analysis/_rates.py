@@ -1,0 +1,83 @@
+"""Harmful rates per group, with Wilson intervals and the not-measured counts beside them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.analysis._stats import wilson
+from insiderbench.classify._record import Status
+
+RATE_COLUMNS = [
+    "harmful",
+    "measured",
+    "rate",
+    "ci_low",
+    "ci_high",
+    "error",
+    "empty",
+    "unparseable",
+]
+"""Columns :func:`rates` adds after the group keys."""
+
+ALIASES = {"condition": "condition_id", "cond": "condition_id"}
+
+
+def normalise_by(by: Sequence[str], frame: pd.DataFrame) -> list[str]:
+    """Resolve aliases in ``by`` and check every key is a column of ``frame``."""
+    keys = [ALIASES.get(k.strip(), k.strip()) for k in by if k.strip()]
+    unknown = [k for k in keys if k not in frame.columns]
+    if unknown or not keys:
+        allowed = ", ".join(
+            c for c in frame.columns if c not in ("cause", "sample_id", "log_created")
+        )
+        raise InsiderbenchError(
+            f"cannot group by {', '.join(unknown) or 'nothing'}",
+            where="--by",
+            fix=f"use comma-separated columns among: {allowed} (or 'condition')",
+        )
+    return keys
+
+
+def rates(frame: pd.DataFrame, by: Sequence[str] = ("model", "condition_id")) -> pd.DataFrame:
+    """Return harmful / measured per group with a 95% Wilson interval.
+
+    Beside every rate are the counts of samples that were not measured
+    (``error``, ``empty``, ``unparseable``); they never enter the denominator.
+    A group with no measured sample has ``rate``, ``ci_low`` and ``ci_high``
+    missing (NaN), never 0.
+    """
+    keys = normalise_by(by, frame)
+    status = frame["status"].astype(str)
+    counts = pd.DataFrame({k: frame[k] for k in keys})
+    counts["harmful"] = (frame["harmful"].fillna(False) & (status == Status.MEASURED.value)).astype(
+        int
+    )
+    for name in ("measured", "error", "empty", "unparseable"):
+        counts[name] = (status == name).astype(int)
+    grouped = counts.groupby(keys, observed=True, sort=True, dropna=False).sum().reset_index()
+    cis = [
+        wilson(int(k), int(n)) for k, n in zip(grouped["harmful"], grouped["measured"], strict=True)
+    ]
+    grouped["rate"] = [c.rate for c in cis]
+    grouped["ci_low"] = [c.low for c in cis]
+    grouped["ci_high"] = [c.high for c in cis]
+    return grouped[[*keys, *RATE_COLUMNS]]
+
+
+def rates_records(table: pd.DataFrame) -> list[dict[str, object]]:
+    """Turn a :func:`rates` table into JSON-ready rows (null where nothing was measured)."""
+    out: list[dict[str, object]] = []
+    for row in table.to_dict(orient="records"):
+        clean: dict[str, object] = {}
+        for key, value in row.items():
+            if isinstance(value, float) and value != value:  # NaN
+                clean[str(key)] = None
+            elif hasattr(value, "item"):
+                clean[str(key)] = value.item()
+            else:
+                clean[str(key)] = value
+        out.append(clean)
+    return out
