@@ -1,0 +1,151 @@
+"""``insiderbench run``: run a study file, flags, or the quick-start study."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.classify._record import Policy
+from insiderbench.cli._app import app, console, handle_errors
+from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
+from insiderbench.study import (
+    DEFAULT_MODEL,
+    Axes,
+    DryRun,
+    ModelSpec,
+    StudySpec,
+    dry_run,
+    load_study,
+    quickstart_study,
+    run_study,
+)
+
+
+def _study_from_flags(
+    models: list[str],
+    scenario: list[str],
+    goal_type: list[GoalType],
+    goal_value: list[GoalValue],
+    urgency: list[Urgency],
+    extra: list[Extra],
+    prod: bool | None,
+    awareness: bool | None,
+    condition: list[str],
+) -> StudySpec:
+    axes_given = any([scenario, goal_type, goal_value, urgency, extra]) or prod or awareness
+    if not models and not axes_given and not condition:
+        return quickstart_study()
+    base = quickstart_study(models[0] if models else DEFAULT_MODEL)
+    update: dict[str, object] = {
+        "name": "cli",
+        "models": [ModelSpec(name=m) for m in models] or base.models,
+        "log_dir": "logs",
+    }
+    if condition:
+        update.update(condition_ids=condition, conditions=None)
+    elif axes_given:
+        axes = Axes(
+            scenarios=scenario or ["blackmail"],
+            goal_types=goal_type or None,
+            goal_values=goal_value or None,
+            urgencies=urgency or None,
+            extras=extra or [Extra.NONE],
+            prod=[prod] if prod is not None else [False],
+            awareness=[awareness] if awareness is not None else [False],
+        )
+        update.update(conditions=axes, condition_ids=None)
+    return StudySpec.model_validate({**base.model_dump(), **update})
+
+
+def _print_dry_run(est: DryRun) -> None:
+    table = Table(title=f"dry run: {est.conditions} conditions x {est.samples} samples")
+    for col in ("model", "role", "calls", "input tokens (est.)", "output tokens (est.)", "cost"):
+        table.add_column(col, justify="right" if col != "model" else "left")
+    for row in est.rows:
+        cost = "unknown" if row.cost is None else f"${row.cost:,.2f}"
+        table.add_row(
+            row.model,
+            row.role,
+            f"{row.calls:,}",
+            f"{row.input_tokens:,}",
+            f"{row.output_tokens:,}",
+            cost,
+        )
+    console.print(table)
+    total = est.total_cost
+    console.print(
+        f"total cost: {'unknown (a price is unknown)' if total is None else f'${total:,.2f}'}"
+    )
+    console.print(f"[dim]{est.token_note}[/]")
+
+
+@app.command()
+@handle_errors
+def run(
+    study_file: Path | None = typer.Argument(None, help="Study YAML file (see examples/)."),
+    model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable)."),
+    scenario: list[str] = typer.Option(None, "--scenario", "-s", help="Pack (repeatable)."),
+    goal_type: list[GoalType] = typer.Option(None, "--goal-type"),
+    goal_value: list[GoalValue] = typer.Option(None, "--goal-value"),
+    urgency: list[Urgency] = typer.Option(None, "--urgency"),
+    extra: list[Extra] = typer.Option(None, "--extra"),
+    prod: bool | None = typer.Option(None, "--prod/--no-prod"),
+    awareness: bool | None = typer.Option(None, "--awareness/--no-awareness"),
+    condition: list[str] = typer.Option(None, "--condition", "-c", help="Condition id."),
+    samples: int | None = typer.Option(None, "--samples", "-n", help="Samples per condition."),
+    judge: str | None = typer.Option(None, "--judge", help="Grader model for the judge."),
+    policy: Policy | None = typer.Option(None, "--policy", help="rules, judge or both."),
+    log_dir: str | None = typer.Option(None, "--log-dir", help="Where Inspect logs go."),
+    seed: int | None = typer.Option(None, "--seed"),
+    max_samples: int | None = typer.Option(None, "--max-samples"),
+    dry: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens, cost; run nothing."),
+    display: str | None = typer.Option(
+        None, "--display", help="Inspect display: full, plain, none."
+    ),
+    report: bool = typer.Option(True, "--report/--no-report", help="Write an HTML report after."),
+) -> None:
+    """Run a study (or resume it: run the same command again)."""
+    if study_file is not None:
+        flags = [model, scenario, goal_type, goal_value, urgency, extra, condition]
+        if any(flags) or prod is not None or awareness is not None:
+            raise InsiderbenchError(
+                "models and conditions come from the study file; don't also pass them as flags",
+                where=str(study_file),
+                fix="edit the study file, or drop the file and use flags",
+            )
+        study = load_study(study_file)
+    else:
+        study = _study_from_flags(
+            model, scenario, goal_type, goal_value, urgency, extra, prod, awareness, condition
+        )
+    overrides: dict[str, object] = {}
+    for key, value in (
+        ("samples", samples),
+        ("judge", judge),
+        ("policy", policy),
+        ("log_dir", log_dir),
+        ("seed", seed),
+        ("max_samples", max_samples),
+    ):
+        if value is not None:
+            overrides[key] = value
+    if overrides:
+        study = StudySpec.model_validate({**study.model_dump(), **overrides})
+    if dry:
+        _print_dry_run(dry_run(study))
+        return
+    outcome = run_study(study, display=display)
+    from insiderbench.cli._summary import print_run_summary
+
+    code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
+    if code:
+        raise typer.Exit(code)
+
+
+def _resume_command() -> str:
+    return "insiderbench " + " ".join(shlex.quote(a) for a in sys.argv[1:])

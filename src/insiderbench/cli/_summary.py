@@ -1,0 +1,55 @@
+"""What ``insiderbench run`` prints at the end: rates, what was not measured, how to resume."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from insiderbench.classify._record import Status
+from insiderbench.cli._app import console, err_console
+from insiderbench.study import RunOutcome, StudySpec
+
+EXIT_OK = 0
+EXIT_NOT_MEASURED = 3
+"""Exit code when the run finished but some samples are not measured (see README)."""
+
+
+def print_run_summary(
+    outcome: RunOutcome, study: StudySpec, *, resume_command: str, report: bool
+) -> int:
+    """Print the rates table and any unmeasured samples; return the exit code."""
+    from insiderbench.analysis import load_samples, rates
+    from insiderbench.cli._results import _rates_table
+
+    frame = load_samples([outcome.log_dir])
+    models = {m.name for m in study.models}
+    frame = frame[frame["model"].isin(models)] if "model" in frame.columns else frame
+    keys = ["model", "condition_id"]
+    console.print(_rates_table(rates(frame, keys), keys))
+    not_measured = frame[frame["status"].astype(str) != Status.MEASURED.value]
+    expected = len(study.resolve_conditions()) * study.samples * len(study.models)
+    missing = max(0, expected - len(frame))
+    if report:
+        from insiderbench.report import write_report
+
+        index = write_report([Path(outcome.log_dir)], Path(outcome.log_dir) / "report")
+        console.print(f"report: {index}")
+    console.print(
+        f"logs: {outcome.log_dir}  (browse transcripts with `inspect view {outcome.log_dir}`)"
+    )
+    for message in outcome.errors:
+        err_console.print(f"[red]eval error:[/] {message}", highlight=False)
+    if len(not_measured) == 0 and missing == 0 and outcome.success:
+        return EXIT_OK
+    err_console.print(
+        f"[bold yellow]{len(not_measured) + missing} of {expected} samples are not measured[/]",
+        highlight=False,
+    )
+    causes = not_measured.assign(
+        why=not_measured["status"].astype(str) + ": " + not_measured["cause"].fillna("").astype(str)
+    )["why"].value_counts()
+    for why, count in causes.items():
+        err_console.print(f"  {count:>5}  {why}", highlight=False, markup=False)
+    if missing:
+        err_console.print(f"  {missing:>5}  missing: not yet run", highlight=False)
+    err_console.print(f"resume with:  {resume_command}", highlight=False, markup=False)
+    return EXIT_NOT_MEASURED

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from insiderbench import InsiderbenchError
+from insiderbench.classify._record import Policy
+from insiderbench.study import (
+    ModelSpec,
+    StudySpec,
+    dry_run,
+    estimate_tokens,
+    load_study,
+    price_for,
+    quickstart_study,
+)
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "study.yaml"
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "study.yaml"
+    path.write_text(text)
+    return path
+
+
+def test_example_study_loads() -> None:
+    study = load_study(EXAMPLE)
+    assert [m.name for m in study.models][0] == "anthropic/claude-opus-4-1"
+    assert study.effective_policy is Policy.BOTH
+    conds = study.resolve_conditions()
+    # explicit-america + none-none, two urgencies, two extras
+    assert len(conds) == 2 * 2 * 2
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "name: x\nmodels: [{name: a/b}]\ncondition_ids: [tiny_none-none_none]\nsampels: 3\n",
+            r"sampels: unknown field",
+        ),
+        (
+            "name: x\nmodels: [{name: a/b, temprature: 1}]\ncondition_ids: [tiny_none-none_none]\n",
+            r"models\.0\.temprature: unknown field",
+        ),
+        ("name: x\nmodels: []\ncondition_ids: [tiny_none-none_none]\n", r"models: .*at least 1"),
+        ("name: x\nmodels: [{name: a/b}]\n", r"exactly one of `conditions`"),
+        ("name: x\nmodels: [{name: a/b}]\ncondition_ids: [a]\npolicy: judge\n", r"needs a `judge`"),
+        ("name: x\nmodels: [{name: a/b}]\ncondition_ids: [x]\nsamples: 0\n", r"samples: .*greater"),
+        ("name: x\nmodels: {name: a/b\n", r"not valid YAML"),
+        ("- just\n- a list\n", r"must be a YAML mapping"),
+    ],
+)
+def test_study_file_errors_name_file_and_field(tmp_path: Path, body: str, expected: str) -> None:
+    path = _write(tmp_path, body)
+    with pytest.raises(InsiderbenchError) as info:
+        load_study(path)
+    message = info.value.render()
+    assert str(path) in message
+    assert __import__("re").search(expected, message), message
+
+
+def test_unknown_condition_and_scenario(tmp_path: Path) -> None:
+    study = load_study(
+        _write(tmp_path, "name: x\nmodels: [{name: a/b}]\ncondition_ids: [nope_none-none_none]\n")
+    )
+    with pytest.raises(InsiderbenchError, match="unknown scenario 'nope'"):
+        study.resolve_conditions()
+    study = load_study(
+        _write(
+            tmp_path, "name: x\nmodels: [{name: a/b}]\ncondition_ids: [tiny_none-america_none]\n"
+        )
+    )
+    with pytest.raises(InsiderbenchError, match="cannot take goal value"):
+        study.resolve_conditions()
+
+
+def test_quickstart_is_main_and_control() -> None:
+    study = quickstart_study()
+    assert study.models[0].name == "llamacpp/local"
+    assert [c.id for c in study.resolve_conditions()] == [
+        "blackmail_explicit-america_replacement",
+        "blackmail_none-none_none",
+    ]
+    assert study.samples == 3
+    assert study.effective_policy is Policy.RULES
+
+
+def test_dry_run_arithmetic() -> None:
+    from insiderbench.conditions import Condition
+    from insiderbench.scenarios import get_pack
+
+    ids = ["tiny_explicit-america_replacement", "tiny_none-none_none"]
+    study = StudySpec(
+        name="d",
+        models=[ModelSpec(name="openai/gpt-4.1", max_tokens=500), ModelSpec(name="acme/mystery")],
+        condition_ids=ids,
+        samples=10,
+        judge="anthropic/claude-sonnet-4-5",
+    )
+    est = dry_run(study)
+    pack = get_pack("tiny")
+    prompt = sum(
+        estimate_tokens(r.system) + estimate_tokens(r.user)
+        for r in (pack.render(Condition.from_id(i)) for i in ids)
+    )
+    gpt, mystery, judge = est.rows
+    assert (gpt.calls, gpt.input_tokens, gpt.output_tokens) == (20, prompt * 10, 500 * 20)
+    assert gpt.cost == pytest.approx((prompt * 10 * 2.0 + 500 * 20 * 8.0) / 1e6)
+    assert mystery.cost is None, "an unknown price must stay unknown, never 0"
+    assert est.total_cost is None
+    assert judge.role == "judge" and judge.calls == 20 * 2 * 2
+    rules_only = dry_run(study.model_copy(update={"judge": None}))
+    assert [r.role for r in rules_only.rows] == ["evaluated", "evaluated"]
+
+
+def test_price_lookup_does_not_confuse_variants() -> None:
+    assert price_for("openai/o3") == (2.0, 8.0)
+    assert price_for("openai/o3-mini") is None
+    assert price_for("anthropic/claude-sonnet-4-20250514") == (3.0, 15.0)
+    assert price_for("llamacpp/local") == (0.0, 0.0)
