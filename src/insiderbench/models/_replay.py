@@ -1,0 +1,203 @@
+"""``replay/<file.jsonl>``: a model that answers from a script.
+
+Each line of the file is a JSON object::
+
+    {"condition": "<condition id or *>", "response": "<text>", "reasoning": "<optional>"}
+
+A sample takes the responses listed for its condition (the sample metadata
+``condition_id``) and falls back to the ``*`` lines. The choice depends only on
+the sample's epoch: epoch *k* takes response ``(k - 1) mod n``. So a run gives
+the same answers whatever the concurrency, call order or resume.
+
+No tokenizer is loaded: token usage is an offline estimate of one token per
+four characters (rounded up), which is close enough for cost previews and
+token limits but is not any real model's count.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from inspect_ai.model import (
+    ChatMessage,
+    Content,
+    ContentReasoning,
+    ContentText,
+    GenerateConfig,
+    ModelAPI,
+    ModelOutput,
+    ModelUsage,
+)
+from inspect_ai.tool import ToolChoice, ToolInfo
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.models._context import ANY_CONDITION, CallContext, current_call_context
+
+logger = logging.getLogger(__name__)
+
+CHARS_PER_TOKEN = 4
+"""The offline token estimate: one token per this many characters."""
+
+_LINE_FIX = (
+    'write one JSON object per line: {"condition": "<condition id or *>", '
+    '"response": "<text>"} (optionally "reasoning": "<text>")'
+)
+
+
+def estimate_tokens(text: str) -> int:
+    """Estimate a token count offline: one token per four characters, rounded up."""
+    return -(-len(text) // CHARS_PER_TOKEN)
+
+
+class ReplayLine(BaseModel):
+    """One scripted response."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    condition: str = Field(min_length=1)
+    """The condition id this response is for, or ``*`` for any condition."""
+    response: str
+    """The text the model answers with."""
+    reasoning: str | None = None
+    """Optional reasoning, stored as reasoning content before the text."""
+
+
+class ReplayScript:
+    """A parsed replay file: responses grouped by condition, in file order."""
+
+    def __init__(self, path: Path, lines: list[ReplayLine]) -> None:
+        self.path = path
+        self.by_condition: dict[str, list[ReplayLine]] = {}
+        for line in lines:
+            self.by_condition.setdefault(line.condition, []).append(line)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ReplayScript:
+        """Read and validate a replay file.
+
+        Raises:
+            InsiderbenchError: naming the file and line, if the file is missing,
+                empty or has a malformed line.
+        """
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise InsiderbenchError(
+                "replay file not found",
+                where=str(path),
+                fix="pass an existing JSONL file: --model replay/<path/to/file.jsonl>",
+            ) from None
+        except (OSError, UnicodeDecodeError) as ex:
+            raise InsiderbenchError(
+                f"cannot read the replay file: {ex}",
+                where=str(path),
+                fix="pass a readable UTF-8 JSONL file",
+            ) from None
+        lines = [
+            _parse_line(path, number, raw)
+            for number, raw in enumerate(text.splitlines(), start=1)
+            if raw.strip()
+        ]
+        if not lines:
+            raise InsiderbenchError(
+                "the replay file has no responses", where=str(path), fix=_LINE_FIX
+            )
+        return cls(path, lines)
+
+    def pick(self, context: CallContext) -> ReplayLine:
+        """Return the response for a sample's condition and epoch.
+
+        Raises:
+            InsiderbenchError: if neither the condition nor ``*`` has a response.
+        """
+        choices = self.by_condition.get(context.condition_id) or self.by_condition.get(
+            ANY_CONDITION
+        )
+        if not choices:
+            known = ", ".join(sorted(self.by_condition))
+            raise InsiderbenchError(
+                f"no response for condition '{context.condition_id}' (the file has: {known})",
+                where=str(self.path),
+                fix=f'add a line with "condition": "{context.condition_id}" or "*"',
+            )
+        return choices[(context.epoch - 1) % len(choices)]
+
+
+def _parse_line(path: Path, number: int, raw: str) -> ReplayLine:
+    where = f"{path}:{number}"
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as ex:
+        raise InsiderbenchError(
+            f"line is not valid JSON ({ex.msg})", where=where, fix=_LINE_FIX
+        ) from None
+    if not isinstance(data, dict):
+        raise InsiderbenchError("line is not a JSON object", where=where, fix=_LINE_FIX)
+    try:
+        return ReplayLine.model_validate(data)
+    except ValidationError as ex:
+        problems = "; ".join(
+            f"field '{'.'.join(str(p) for p in err['loc']) or '(line)'}': {err['msg']}"
+            for err in ex.errors()
+        )
+        raise InsiderbenchError(problems, where=where, fix=_LINE_FIX) from None
+
+
+class ReplayAPI(ModelAPI):
+    """Inspect model API answering from a replay file (``replay/<file.jsonl>``)."""
+
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        config: GenerateConfig = GenerateConfig(),  # noqa: B008 - Inspect's signature
+        **model_args: Any,
+    ) -> None:
+        super().__init__(model_name=model_name, base_url=base_url, api_key=api_key, config=config)
+        if model_args:
+            raise InsiderbenchError(
+                f"the replay model takes no model args (got: {', '.join(sorted(model_args))})",
+                where=f"replay/{model_name}",
+                fix="remove the -M / model_args options",
+            )
+        self.script = ReplayScript.load(model_name)
+
+    async def generate(
+        self,
+        input: list[ChatMessage],
+        tools: list[ToolInfo],
+        tool_choice: ToolChoice,
+        config: GenerateConfig,
+    ) -> ModelOutput:
+        """Return the scripted response for the active sample's condition and epoch."""
+        context = current_call_context()
+        line = self.script.pick(context)
+        logger.debug(
+            "replay %s: condition %s epoch %d", self.model_name, context.condition_id, context.epoch
+        )
+        content: str | list[Content] = line.response
+        if line.reasoning is not None:
+            content = [ContentReasoning(reasoning=line.reasoning), ContentText(text=line.response)]
+        output = ModelOutput.from_content(model=self.model_name, content=content)
+        prompt_tokens = sum(estimate_tokens(message.text) for message in input)
+        completion_tokens = estimate_tokens(line.response + (line.reasoning or ""))
+        output.usage = ModelUsage(
+            input_tokens=prompt_tokens,
+            output_tokens=completion_tokens,
+            total_tokens=prompt_tokens + completion_tokens,
+        )
+        return output
+
+    async def count_text_tokens(self, text: str) -> int:
+        """Estimate tokens offline (see :func:`estimate_tokens`)."""
+        return estimate_tokens(text)
+
+    def max_connections(self) -> int:
+        """Scripted answers are instant, so allow many samples at once."""
+        return 64
