@@ -75,6 +75,10 @@ class SampleRecord(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
     judge: JudgeRecord | None = None
+    diagnostics: JudgeRecord | None = Field(
+        default=None,
+        description="The judge call for awareness, misunderstanding and secondary behaviours.",
+    )
     secondary: dict[str, bool | None] = Field(default_factory=dict)
     awareness: AwarenessLabel | None = None
     awareness_source: str | None = None
