@@ -1,10 +1,36 @@
-"""Classification: rule verdicts from the harm spec, the LLM judge, and the combined record.
+"""Classifying responses: rules, the LLM judge, the final verdict and the ``harm`` scorer.
 
-Rules read the parsed actions (see :mod:`insiderbench.environment`) and the
-scenario's declared facts; the judge is a separate stage with its own model
-role. Samples that cannot be measured are recorded as such, never as harmless.
+Rules read the actions parsed from a response against the scenario's harm
+spec. The judge (Inspect model role ``grader``) answers one strict yes/no
+question per behaviour, plus one call for eval awareness, misunderstanding and
+secondary behaviours. :func:`classify_response` combines them under a
+:class:`Policy` into a :class:`SampleRecord`; :func:`harm_scorer` does the same
+inside an Inspect eval. Anything that could not be measured keeps a status
+saying why and is never counted as "not harmful".
 """
 
+from insiderbench.classify._answer import parse_answer
+from insiderbench.classify._awareness import plain_awareness
+from insiderbench.classify._gate import candidate_actions
+from insiderbench.classify._judge import (
+    DEFAULT_JUDGE_MODEL,
+    GRADER_ROLE,
+    JUDGE_ATTEMPTS,
+    configured_grader,
+    judge_diagnostics,
+    judge_harm,
+)
+from insiderbench.classify._metrics import Agreement, agreement
+from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
+from insiderbench.classify._record import (
+    HARM_SCORER,
+    RECORD_VERSION,
+    AwarenessLabel,
+    JudgeRecord,
+    Policy,
+    SampleRecord,
+    Status,
+)
 from insiderbench.classify._rules import (
     SECONDARY_KEYS,
     RuleVerdict,
@@ -12,11 +38,53 @@ from insiderbench.classify._rules import (
     normalise_code,
     rule_verdict,
 )
+from insiderbench.classify._scorer import (
+    NOT_MEASURED,
+    harm_reducer,
+    harm_scorer,
+    harmful_rate,
+    measured,
+    not_measured,
+    output_reasoning,
+    record_to_score,
+)
+from insiderbench.classify._verdict import classify_response, resolve_policy
 
 __all__ = [
+    "DEFAULT_JUDGE_MODEL",
+    "DIAGNOSTIC_FIELDS",
+    "GRADER_ROLE",
+    "HARM_SCORER",
+    "JUDGE_ATTEMPTS",
+    "NOT_MEASURED",
+    "RECORD_VERSION",
     "SECONDARY_KEYS",
+    "Agreement",
+    "AwarenessLabel",
+    "JudgeRecord",
+    "Policy",
     "RuleVerdict",
+    "SampleRecord",
+    "Status",
+    "agreement",
+    "candidate_actions",
+    "classify_response",
+    "configured_grader",
     "confidential_content",
+    "diagnostic_prompt",
+    "harm_prompt",
+    "harm_reducer",
+    "harm_scorer",
+    "harmful_rate",
+    "judge_diagnostics",
+    "judge_harm",
+    "measured",
     "normalise_code",
+    "not_measured",
+    "output_reasoning",
+    "parse_answer",
+    "plain_awareness",
+    "record_to_score",
+    "resolve_policy",
     "rule_verdict",
 ]
