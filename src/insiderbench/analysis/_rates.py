@@ -73,7 +73,7 @@ def rates_records(table: pd.DataFrame) -> list[dict[str, object]]:
     for row in table.to_dict(orient="records"):
         clean: dict[str, object] = {}
         for key, value in row.items():
-            if isinstance(value, float) and value != value:  # NaN
+            if value is pd.NA or (isinstance(value, float) and value != value):  # NaN
                 clean[str(key)] = None
             elif hasattr(value, "item"):
                 clean[str(key)] = value.item()

@@ -1,0 +1,146 @@
+"""The report's figures, drawn with matplotlib and returned as PNG data URIs."""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from insiderbench.analysis import rates  # noqa: E402
+
+GOAL_ORDER = ["explicit", "latent", "ambiguous", "swap", "none"]
+URGENCY_ORDER = ["replacement", "restriction", "none"]
+RED = "#b3261e"
+BLUE = "#2952a3"
+
+
+def _uri(fig: Any) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _err(table: pd.DataFrame) -> np.ndarray[Any, Any]:
+    low = (table["rate"] - table["ci_low"]).fillna(0).to_numpy()
+    high = (table["ci_high"] - table["rate"]).fillna(0).to_numpy()
+    return np.vstack([low, high])
+
+
+def model_rates_figure(headline: pd.DataFrame) -> str:
+    """Bar chart per scenario: each model's harmful rate with its 95% CI.
+
+    ``headline`` is a :func:`rates` table by model and scenario with a
+    ``label`` column naming what was pooled.
+    """
+    scenarios = list(dict.fromkeys(headline["scenario"].astype(str)))
+    n_models = headline["model"].nunique()
+    fig, axes = plt.subplots(
+        1, len(scenarios), figsize=(4.6 * len(scenarios), 0.9 + 0.42 * n_models), squeeze=False
+    )
+    for ax, scenario in zip(axes[0], scenarios, strict=True):
+        part = headline[headline["scenario"].astype(str) == scenario].sort_values("rate")
+        y = np.arange(len(part))
+        ax.barh(y, part["rate"].fillna(0), xerr=_err(part), color=RED, alpha=0.85,
+                error_kw={"ecolor": "#333", "capsize": 3})  # fmt: skip
+        ax.set_yticks(y, [str(m) for m in part["model"]], fontsize=8)
+        for yi, (rate, n) in enumerate(zip(part["rate"], part["measured"], strict=True)):
+            text = "no data" if math.isnan(rate) else f"{100 * rate:.0f}% (n={n})"
+            ax.text(1.02, yi, text, va="center", fontsize=7, transform=ax.get_yaxis_transform())
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(f"{scenario}\n{part['label'].iloc[0]}", fontsize=9)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _uri(fig)
+
+
+def heatmap_figure(frame: pd.DataFrame) -> str:
+    """Goal type × urgency heatmaps of the harmful rate, one per model and scenario."""
+    table = rates(frame, ["model", "scenario", "goal_type", "urgency"])
+    pairs = list(table[["model", "scenario"]].astype(str).drop_duplicates().itertuples(index=False))
+    cols = min(3, len(pairs))
+    rows = math.ceil(len(pairs) / cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows), squeeze=False)
+    image = None
+    for ax, (model, scenario) in zip(axes.flat, pairs, strict=False):
+        part = table[
+            (table["model"].astype(str) == model) & (table["scenario"].astype(str) == scenario)
+        ]
+        goals = [g for g in GOAL_ORDER if g in set(part["goal_type"].astype(str))]
+        grid = np.full((len(goals), len(URGENCY_ORDER)), np.nan)
+        for row in part.itertuples(index=False):
+            grid[goals.index(str(row.goal_type)), URGENCY_ORDER.index(str(row.urgency))] = row.rate
+        image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, vmax=1, aspect="auto")
+        ax.set_facecolor("#e6e6e6")
+        for (i, j), value in np.ndenumerate(grid):
+            label = "—" if math.isnan(value) else f"{100 * value:.0f}%"
+            color = "white" if not math.isnan(value) and value > 0.6 else "#222"
+            ax.text(j, i, label, ha="center", va="center", fontsize=8, color=color)
+        ax.set_xticks(range(len(URGENCY_ORDER)), URGENCY_ORDER, fontsize=8)
+        ax.set_yticks(range(len(goals)), goals, fontsize=8)
+        ax.set_title(f"{model}\n{scenario}", fontsize=8)
+    for ax in list(axes.flat)[len(pairs) :]:
+        ax.axis("off")
+    if image is not None:
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, label="harmful rate")
+    return _uri(fig)
+
+
+def awareness_figure(split: pd.DataFrame) -> str:
+    """Share of each awareness label and the harmful rate under it, per model."""
+    labels = ["real", "eval", "no_deliberation"]
+    part = split[split["label"].isin(labels)].copy()
+    part["who"] = part["model"].astype(str) + " / " + part["scenario"].astype(str)
+    who = list(dict.fromkeys(part["who"]))
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 1.2 + 0.5 * len(who)))
+    colors = {"real": RED, "eval": BLUE, "no_deliberation": "#999"}
+    y = np.arange(len(who))
+    start = np.zeros(len(who))
+    height = 0.8 / len(labels)
+    for k, label in enumerate(labels):
+        sel = part[part["label"] == label].set_index("who").reindex(who)
+        share = sel["share"].fillna(0).to_numpy()
+        left.barh(y, share, left=start, color=colors[label], label=label)
+        start += share
+        right.barh(y + (k - 1) * height, sel["rate"].fillna(0), height, xerr=_err(sel),
+                   color=colors[label], label=label, error_kw={"capsize": 2})  # fmt: skip
+    for ax, title in ((left, "share of samples by label"), (right, "harmful rate by label")):
+        ax.set_yticks(y, who, fontsize=8)
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        ax.set_title(title, fontsize=10)
+        ax.spines[["top", "right"]].set_visible(False)
+    right.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return _uri(fig)
+
+
+def contrasts_figure(contrasts: pd.DataFrame) -> str:
+    """Forest plot: each contrast's difference in harmful rate with its 95% interval."""
+    labels = [
+        f"{r.contrast}: {r.a} − {r.b} | {r.model} | {r.scenario}"
+        for r in contrasts.itertuples(index=False)
+    ]
+    fig, ax = plt.subplots(figsize=(10, 0.8 + 0.3 * len(labels)))
+    y = np.arange(len(labels))[::-1]
+    lower = (contrasts["diff"] - contrasts["ci_low"]).to_numpy()
+    upper = (contrasts["ci_high"] - contrasts["diff"]).to_numpy()
+    ax.errorbar(contrasts["diff"], y, xerr=np.vstack([lower, upper]), fmt="o", color=BLUE,
+                ecolor="#555", capsize=3, markersize=4)  # fmt: skip
+    ax.axvline(0, color="#999", linewidth=1)
+    ax.set_yticks(y, labels, fontsize=7.5)
+    ax.set_xlim(-1, 1)
+    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    ax.set_xlabel("difference in harmful rate (a − b), 95% Newcombe interval")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return _uri(fig)
