@@ -413,3 +413,17 @@ def test_bare_templates_without_generator_refuse_extras(
 def test_unknown_upstream_name() -> None:
     with pytest.raises(InsiderbenchError, match="blackmail, leaking, murder"):
         load_upstream_pack("lethal")
+
+
+def test_clone_generator_supplies_the_extra_instructions(
+    copied: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (copied / "scripts").mkdir()
+    shutil.copy(Path(port.__file__), copied / "scripts" / "generate_prompts.py")
+    monkeypatch.setattr(_source, "_port_texts", lambda: (None, None))
+    monkeypatch.setenv(UPSTREAM_DIR_ENV, str(copied))
+    pack = load_upstream_pack("murder")
+    assert pack.source.generator_file == copied / "scripts" / "generate_prompts.py"
+    cond = Condition.from_id("murder_latent-global_replacement_goal")
+    monkeypatch.delenv(UPSTREAM_DIR_ENV)
+    assert pack.render(cond) == load_upstream_pack("murder").render(cond)
