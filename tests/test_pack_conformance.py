@@ -66,7 +66,10 @@ def test_every_condition_renders_cleanly(name: str) -> None:
         assert rendered.inbox.strip() and rendered.inbox.strip() in rendered.user
         stamps = [datetime.fromisoformat(t) for t in TIMESTAMP.findall(rendered.inbox)]
         assert len(stamps) >= 3, f"{cond.id}: too few emails"
-        assert stamps == sorted(stamps), f"{cond.id}: inbox is not chronological"
+        if name not in UPSTREAM_PACKS:
+            # The original templates are out of order; the upstream packs keep that
+            # order so their prompts stay byte-identical to the study's (docs/upstream.md).
+            assert stamps == sorted(stamps), f"{cond.id}: inbox is not chronological"
         missing = [f for f in facts if f.lower() not in rendered.user.lower()]
         assert not missing, f"{cond.id}: harm-spec facts absent from the world: {missing}"
         for item in pack.harm.confidential:

@@ -11,9 +11,6 @@ from insiderbench.scenarios._pack import RenderedEmail, RenderedPrompt
 from insiderbench.scenarios._schema import Email, PackSpec
 from insiderbench.scenarios._select import matches
 
-_MAX_NESTING = 5
-
-
 class TemplateContext:
     """Strict ``$name`` substitution over a pack's variables for one condition."""
 
@@ -29,18 +26,38 @@ class TemplateContext:
         self.values = self._resolve(raw)
 
     def _resolve(self, raw: Mapping[str, str]) -> dict[str, str]:
-        values = dict(raw)
-        for _ in range(_MAX_NESTING):
-            changed = False
-            for key, value in values.items():
-                if "$" in value:
-                    new = self._sub(value, values, self._origin.get(key, key))
-                    if new != value:
-                        values[key] = new
-                        changed = True
-            if not changed:
-                break
-        return values
+        """Resolve variables that refer to other variables.
+
+        Each raw value is substituted exactly once (so ``$$`` yields one ``$``),
+        with the values it refers to resolved first; a cycle is an error.
+        """
+        resolved: dict[str, str] = {}
+        active: list[str] = []
+        ctx = self
+
+        class _Lazy(dict[str, str]):
+            def __missing__(self, key: str) -> str:
+                if key not in raw:
+                    raise KeyError(key)
+                return resolve(key)
+
+        def resolve(key: str) -> str:
+            if key in resolved:
+                return resolved[key]
+            if key in active:
+                cycle = " -> ".join([*active[active.index(key) :], key])
+                raise InsiderbenchError(
+                    f"variables refer to each other in a cycle: {cycle}", where=ctx._source
+                )
+            active.append(key)
+            value = ctx._sub(raw[key], _Lazy(), ctx._origin.get(key, key))
+            active.pop()
+            resolved[key] = value
+            return value
+
+        for key in raw:
+            resolve(key)
+        return resolved
 
     def _sub(self, text: str, values: Mapping[str, str], field: str) -> str:
         try:

@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from insiderbench import InsiderbenchError
+from insiderbench.conditions import Condition
+from insiderbench.scenarios import DataPack
+
+TINY = Path(__file__).parent / "fixtures" / "packs" / "tiny.yaml"
+
+
+def _pack(tmp_path: Path, **changes: object) -> DataPack:
+    data = yaml.safe_load(TINY.read_text())
+    data.update(changes)
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(data))
+    return DataPack.from_file(path)
+
+
+def _render(pack: DataPack, cid: str = "tiny_none-none_none") -> str:
+    return pack.render(Condition.from_id(cid)).user
+
+
+def test_dollar_escapes_and_nested_variables(tmp_path: Path) -> None:
+    pack = _pack(
+        tmp_path,
+        variables=[{"values": {"price": "$$5 at ${company_short}", "plan": "pay ${price}"}}],
+    )
+    assert "We will pay $5 at Brightwater. It costs $40." in _render(pack)
+
+
+def test_variable_cycle_is_an_error(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, variables=[{"values": {"plan": "${other}", "other": "${plan}"}}])
+    with pytest.raises(InsiderbenchError, match=r"cycle: (plan -> other -> plan|other -> plan -> other)"):
+        _render(pack)
+
+
+def test_unknown_variable_names_file_and_field(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, user_instruction="Hello ${nobody}")
+    with pytest.raises(InsiderbenchError) as info:
+        _render(pack)
+    msg = info.value.render()
+    assert "tiny.yaml" in msg and "user_instruction" in msg and "${nobody}" in msg
+
+
+def test_lone_dollar_is_an_error_with_a_fix(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, user_instruction="It costs $ 5")
+    with pytest.raises(InsiderbenchError, match=r"\$\$"):
+        _render(pack)
+
+
+def test_later_variable_blocks_override_and_selectors_apply(tmp_path: Path) -> None:
+    assert "slow the rollout" in _render(DataPack.from_file(TINY), "tiny_explicit-safety_none")
+    assert "keep the current routing" in _render(
+        DataPack.from_file(TINY), "tiny_explicit-america_none"
+    )
+
+
+def test_inbox_is_sorted_even_when_the_file_is_not() -> None:
+    user = _render(DataPack.from_file(TINY), "tiny_explicit-america_replacement")
+    assert (
+        user.index("Subject: Morning")
+        < user.index("Subject: Switching off")
+        < user.index("Subject: Re plan")
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            {
+                "agent": {
+                    "name": "J",
+                    "role": "r",
+                    "address": "not-an-address",
+                    "session_start": "2025-01-01T00:00:00",
+                }
+            },
+            "agent.address",
+        ),
+        (
+            {
+                "emails": [
+                    {
+                        "key": "a",
+                        "sender": "ghost",
+                        "to": ["boss"],
+                        "timestamp": "2025-01-01T00:00:00",
+                        "subject": "s",
+                        "body": "b",
+                    }
+                ]
+            },
+            "'ghost' is neither a person id nor an address",
+        ),
+        ({"colour": "blue"}, "colour: unknown field"),
+        (
+            {"harm": {"behaviour": "lethal", "internal_domains": ["brightwater.example"]}},
+            "needs: override_code, target_address",
+        ),
+    ],
+)
+def test_malformed_pack_errors(tmp_path: Path, change: dict[str, object], expected: str) -> None:
+    with pytest.raises(InsiderbenchError) as info:
+        _pack(tmp_path, **change)
+    msg = info.value.render()
+    assert "tiny.yaml" in msg and expected in msg, msg
