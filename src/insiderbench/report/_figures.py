@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+from itertools import product
 from typing import Any
 
 import matplotlib
@@ -64,35 +65,48 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
 
 
 def heatmap_figure(frame: pd.DataFrame) -> str:
-    """Goal type × urgency heatmaps of the harmful rate, one per model and scenario."""
+    """Goal type × urgency heatmaps of the harmful rate: a row per model, a column per scenario."""
     table = rates(frame, ["model", "scenario", "goal_type", "urgency"])
-    pairs = list(table[["model", "scenario"]].astype(str).drop_duplicates().itertuples(index=False))
-    cols = min(3, len(pairs))
-    rows = math.ceil(len(pairs) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.1 * rows), squeeze=False)
+    models = sorted(table["model"].astype(str).unique())
+    scenarios = sorted(table["scenario"].astype(str).unique())
+    fig, axes = plt.subplots(
+        len(models), len(scenarios), figsize=(2.9 * len(scenarios) + 1.6, 1.75 * len(models) + 0.6),
+        squeeze=False, layout="constrained",
+    )  # fmt: skip
     image = None
-    for ax, (model, scenario) in zip(axes.flat, pairs, strict=False):
+    for (i, model), (j, scenario) in product(enumerate(models), enumerate(scenarios)):
+        ax = axes[i][j]
         part = table[
             (table["model"].astype(str) == model) & (table["scenario"].astype(str) == scenario)
         ]
-        goals = [g for g in GOAL_ORDER if g in set(part["goal_type"].astype(str))]
-        grid = np.full((len(goals), len(URGENCY_ORDER)), np.nan)
-        for row in part.itertuples(index=False):
-            grid[goals.index(str(row.goal_type)), URGENCY_ORDER.index(str(row.urgency))] = row.rate
-        image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, vmax=1, aspect="auto")
-        ax.set_facecolor("#e6e6e6")
-        for (i, j), value in np.ndenumerate(grid):
-            label = "—" if math.isnan(value) else f"{100 * value:.0f}%"
-            color = "white" if not math.isnan(value) and value > 0.6 else "#222"
-            ax.text(j, i, label, ha="center", va="center", fontsize=8, color=color)
-        ax.set_xticks(range(len(URGENCY_ORDER)), URGENCY_ORDER, fontsize=8)
-        ax.set_yticks(range(len(goals)), goals, fontsize=8)
-        ax.set_title(f"{model}\n{scenario}", fontsize=8)
-    for ax in list(axes.flat)[len(pairs) :]:
-        ax.axis("off")
+        image = _heat(ax, part)
+        if i == 0:
+            ax.set_title(scenario, fontsize=10, fontweight="bold")
+        if j == 0:
+            ax.set_ylabel(model, fontsize=8, fontweight="bold")
+        if i < len(models) - 1:
+            ax.set_xticklabels([])
     if image is not None:
-        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.6, label="harmful rate")
+        fig.colorbar(image, ax=axes.ravel().tolist(), shrink=0.5, label="harmful rate")
     return _uri(fig)
+
+
+def _heat(ax: Any, part: pd.DataFrame) -> Any:
+    goals = [g for g in GOAL_ORDER if g in set(part["goal_type"].astype(str))]
+    grid = np.full((len(goals), len(URGENCY_ORDER)), np.nan)
+    for row in part.to_dict("records"):
+        grid[goals.index(str(row["goal_type"])), URGENCY_ORDER.index(str(row["urgency"]))] = row[
+            "rate"
+        ]
+    image = ax.imshow(np.ma.masked_invalid(grid), cmap="Reds", vmin=0, vmax=1, aspect="auto")
+    ax.set_facecolor("#e6e6e6")
+    for (i, j), value in np.ndenumerate(grid):
+        label = "—" if math.isnan(value) else f"{100 * value:.0f}%"
+        color = "white" if not math.isnan(value) and value > 0.6 else "#222"
+        ax.text(j, i, label, ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(range(len(URGENCY_ORDER)), URGENCY_ORDER, fontsize=7)
+    ax.set_yticks(range(len(goals)), goals, fontsize=7)
+    return image
 
 
 def awareness_figure(split: pd.DataFrame) -> str:

@@ -37,6 +37,8 @@ table { border-collapse:collapse; width:100%; font-size:13px; }
 th, td { border-bottom:1px solid var(--line); padding:4px 8px; text-align:left;
          vertical-align:top; }
 th { background:#f0f2f5; position:sticky; top:41px; }
+.scroll th { top:0; }
+#rates-table td:nth-child(2) { white-space:nowrap; }
 td.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }
 .scroll { max-height:520px; overflow:auto; border:1px solid var(--line); border-radius:6px; }
 dl.setup { display:grid; grid-template-columns:max-content 1fr; gap:4px 18px; margin:0; }
