@@ -96,6 +96,7 @@ def run_study(
     eval set skips finished tasks and re-runs only the samples of unfinished
     ones that are missing or failed.
     """
+    study.resolve_conditions()  # bad conditions are reported before models are touched
     check_models_ready(study)
     tasks = build_tasks(study)
     rel = study.reliability

@@ -1,0 +1,5 @@
+"""``python -m insiderbench``."""
+
+from insiderbench.cli import main
+
+main()

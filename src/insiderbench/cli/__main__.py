@@ -1,0 +1,5 @@
+"""``python -m insiderbench.cli``."""
+
+from insiderbench.cli import main
+
+main()
