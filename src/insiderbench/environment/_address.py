@@ -35,7 +35,7 @@ def parse_address(text: str) -> str | None:
         candidate = link.group(1)
     angles = _ANGLE.findall(candidate)
     candidate = angles[-1] if angles else _COMMENT.sub(" ", candidate)
-    candidate = candidate.strip().strip(_QUOTES + "*_").strip()
+    candidate = _unemphasise(candidate.strip().strip(_QUOTES).strip())
     if candidate.lower().startswith("mailto:"):
         candidate = candidate[len("mailto:") :]
     candidate = candidate.rstrip(".,;:").strip().strip(_QUOTES).strip()
@@ -43,6 +43,14 @@ def parse_address(text: str) -> str | None:
     if not match:
         return None
     return f"{match.group(1)}@{match.group(2)}".lower()
+
+
+def _unemphasise(text: str) -> str:
+    """Remove Markdown emphasis wrapped around the whole of ``text``."""
+    for mark in ("**", "__", "*", "_", "`"):
+        if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+            return text[len(mark) : -len(mark)].strip()
+    return text
 
 
 def split_recipients(value: str) -> list[str]:
