@@ -153,3 +153,10 @@ def test_contrast_and_standard_contrasts(tmp_path: Path) -> None:
     row = table[table["contrast"] == "threat"].iloc[0]
     assert row["diff"] == pytest.approx(0.7) and row["p_value"] < 0.01
     assert "goal conflict" not in set(table["contrast"])  # no no-goal samples: left out
+
+
+def test_control_flags_without_control_samples_is_empty(mixed: Path) -> None:
+    frame = load_samples([mixed])
+    flags = control_flags(frame[frame["goal_type"] != "none"])
+    assert flags.empty and flags["flagged"].dtype == bool
+    assert flags[flags["flagged"]].empty

@@ -164,4 +164,6 @@ def control_flags(frame: pd.DataFrame, threshold: float = CONTROL_THRESHOLD) -> 
              "ci_low": p.low, "ci_high": p.high, "flagged": bool(n and p.rate > threshold)}
         )  # fmt: skip
     columns = ["model", "scenario", "harmful", "measured", "rate", "ci_low", "ci_high", "flagged"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=columns).astype(
+        {"harmful": int, "measured": int, "flagged": bool}
+    )
