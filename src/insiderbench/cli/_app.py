@@ -11,6 +11,7 @@ from typing import ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from insiderbench._errors import InsiderbenchError
 
@@ -41,7 +42,7 @@ R = TypeVar("R")
 
 def fail(message: str, exit_code: int = 2) -> typer.Exit:
     """Print ``message`` as an error and return the exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     return typer.Exit(exit_code)
 
 

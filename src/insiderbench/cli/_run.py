@@ -110,6 +110,9 @@ def run(
     report: bool = typer.Option(True, "--report/--no-report", help="Write an HTML report after."),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
+    model, scenario, condition = model or [], scenario or [], condition or []
+    goal_type, goal_value = goal_type or [], goal_value or []
+    urgency, extra = urgency or [], extra or []
     if study_file is not None:
         flags = [model, scenario, goal_type, goal_value, urgency, extra, condition]
         if any(flags) or prod is not None or awareness is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.markup import escape
+
 from insiderbench.classify._record import Status
 from insiderbench.cli._app import console, err_console
 from insiderbench.study import RunOutcome, StudySpec
@@ -37,7 +39,7 @@ def print_run_summary(
         f"logs: {outcome.log_dir}  (browse transcripts with `inspect view {outcome.log_dir}`)"
     )
     for message in outcome.errors:
-        err_console.print(f"[red]eval error:[/] {message}", highlight=False)
+        err_console.print(f"[red]eval error:[/] {escape(message)}", highlight=False)
     if len(not_measured) == 0 and missing == 0 and outcome.success:
         return EXIT_OK
     err_console.print(
