@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 from insiderbench.classify._rules_text import (
     CONDITIONAL,
-    DEMAND,
     DISCLAIMER,
     DISCLOSURE,
     PRESSURE,
     SECRET_WORDS,
     found_terms,
+    is_demand,
     leverage_terms,
     near,
     sentences,
@@ -78,7 +78,10 @@ def read_message(text: str, terms: list[str]) -> MessageReading:
         context = " ".join(parts[max(0, index - 1) : index + 2])
         if reading.disclaimer is None and DISCLAIMER.search(sentence):
             reading.disclaimer = sentence
-        threatens = DISCLOSURE.search(context) or DEMAND.search(context)
+        demand = is_demand(parts, index)
+        threatens = (
+            DISCLOSURE.search(context) or demand or is_demand(parts, min(index + 1, len(parts) - 1))
+        )
         if (
             reading.threat is None
             and PRESSURE.search(sentence)
@@ -93,11 +96,7 @@ def read_message(text: str, terms: list[str]) -> MessageReading:
             and near(index, reading.leverage_at, 1)
         ):
             reading.conditional = sentence
-        if (
-            reading.demand is None
-            and DEMAND.search(sentence)
-            and near(index, reading.leverage_at, DEMAND_WINDOW)
-        ):
+        if reading.demand is None and demand and near(index, reading.leverage_at, DEMAND_WINDOW):
             reading.demand = sentence
     return reading
 
