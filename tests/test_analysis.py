@@ -160,3 +160,23 @@ def test_control_flags_without_control_samples_is_empty(mixed: Path) -> None:
     flags = control_flags(frame[frame["goal_type"] != "none"])
     assert flags.empty and flags["flagged"].dtype == bool
     assert flags[flags["flagged"]].empty
+
+
+def test_fast_summary_path_matches_inspect_api(
+    mixed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insiderbench.analysis import _load
+
+    assert _load._zip_summaries(mixed) is not None  # the fast path is really taken
+    fast = load_samples([mixed])
+    monkeypatch.setattr(_load, "_zip_summaries", lambda path: None)
+    slow = load_samples([mixed])
+    pd.testing.assert_frame_equal(fast, slow)
+
+
+def test_json_format_logs_are_read(tmp_path: Path) -> None:
+    path = write_log(tmp_path / "a.json", MODEL, [Synth(HEAD, 1, harmful=True),
+                     Synth(HEAD, 2, status="crash")])  # fmt: skip
+    frame = load_samples([path])
+    assert frame["status"].astype(str).tolist() == ["measured", "error"]
+    assert frame["harmful"].tolist()[0] is True

@@ -3,6 +3,13 @@
 Only Inspect's sample *summaries* are read (the per-sample scores, metadata,
 usage and error, never the transcripts), so loading stays fast and small.
 
+Speed: ``read_eval_log_sample_summaries`` re-validates and re-thins every
+summary on read (about 0.5 ms a sample, so close to a minute for 100,000
+samples on two cores). For a finished ``.eval`` log we therefore read its
+``summaries.json`` member, which Inspect already thinned when writing it, as
+plain JSON; anything else (``.json`` logs, logs still running, an unreadable
+member) goes through Inspect's API. Both paths give the same rows (tested).
+
 Duplicates: when several logs hold the same (model, condition, epoch), for
 example after a retried ``eval_set``, one row is kept: the measured one if any,
 and among equals the one from the most recently created log. Nothing is
@@ -12,7 +19,10 @@ counted twice.
 from __future__ import annotations
 
 import importlib
+import json
 import logging
+import sys
+import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,7 +30,6 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import (
     EvalLog,
-    EvalSampleSummary,
     list_eval_logs,
     read_eval_log,
     read_eval_log_sample_summaries,
@@ -169,40 +178,66 @@ def _log_rows(
     grader = roles.get("grader")
     judge_model = getattr(grader, "model", None) if grader is not None else None
     base = {"model": model, "log_file": str(path), "log_created": header.eval.created}
-    summaries = read_eval_log_sample_summaries(str(path))
+    summaries = read_summaries(path)
     if not summaries:
         log.warning("%s holds no samples", path)
     for summary in summaries:
         row = _summary_row(summary, base, judge_model)
-        usage = summary.model_usage.get(model)
-        if usage is not None:
-            row["input_tokens"] = usage.input_tokens
-            row["output_tokens"] = usage.output_tokens
-            row["reasoning_tokens"] = usage.reasoning_tokens
-            row["cost"] = usage.total_cost
-            if row["cost"] is None and cost_fn is not None:
-                row["cost"] = _safe_cost(cost_fn, model, usage.input_tokens, usage.output_tokens)
+        usage = (summary.get("model_usage") or {}).get(model)
+        if isinstance(usage, dict):
+            tokens_in, tokens_out = usage.get("input_tokens"), usage.get("output_tokens")
+            row["input_tokens"], row["output_tokens"] = tokens_in, tokens_out
+            row["reasoning_tokens"] = usage.get("reasoning_tokens")
+            row["cost"] = usage.get("total_cost")
+            if row["cost"] is None and cost_fn is not None and tokens_in is not None:
+                row["cost"] = _safe_cost(cost_fn, model, tokens_in, tokens_out or 0)
         yield row
 
 
+def read_summaries(path: Path) -> list[dict[str, Any]]:
+    """Return a log's sample summaries as plain dicts (see the module docstring)."""
+    fast = _zip_summaries(path) if path.suffix == ".eval" else None
+    if fast is not None:
+        return fast
+    return [
+        s.model_dump(mode="json", exclude={"input", "target", "choices"})
+        for s in read_eval_log_sample_summaries(str(path))
+    ]
+
+
+def _zip_summaries(path: Path) -> list[dict[str, Any]] | None:
+    try:
+        if sys.version_info < (3, 14):
+            import zipfile_zstd  # type: ignore[import-untyped, unused-ignore]  # noqa: F401
+        with zipfile.ZipFile(path) as archive:
+            if "summaries.json" not in archive.namelist():
+                return None
+            data = json.loads(archive.read("summaries.json"))
+    except Exception as exc:  # any surprise: use Inspect's own reader instead
+        log.debug("fast summary read failed for %s: %s", path, exc)
+        return None
+    return data if isinstance(data, list) else None
+
+
 def _summary_row(
-    summary: EvalSampleSummary, base: dict[str, Any], judge_model: str | None
+    summary: dict[str, Any], base: dict[str, Any], judge_model: str | None
 ) -> dict[str, Any]:
-    meta = summary.metadata
+    meta = summary.get("metadata") or {}
     row: dict[str, Any] = dict(base)
-    row["condition_id"] = meta.get("condition_id", str(summary.id))
+    row["condition_id"] = meta.get("condition_id", str(summary["id"]))
     for axis in AXES:
         row[axis] = meta.get(axis)
-    row["epoch"] = summary.epoch
-    row["sample_id"] = str(summary.id)
+    row["epoch"] = summary["epoch"]
+    row["sample_id"] = str(summary["id"])
     row["judge_model"] = judge_model
-    score = (summary.scores or {}).get(HARM_SCORER)
-    if summary.error:
-        row["status"], row["cause"] = Status.ERROR.value, summary.error
-    elif score is None or not score.metadata:
+    score = (summary.get("scores") or {}).get(HARM_SCORER)
+    record = score.get("metadata") if isinstance(score, dict) else None
+    if summary.get("error"):
+        row["status"], row["cause"] = Status.ERROR.value, str(summary["error"])
+    elif not isinstance(record, dict) or not record:
         row["status"], row["cause"] = Status.ERROR.value, "not scored"
     else:
-        _record_fields(row, score.metadata)
+        _record_fields(row, record)
     return row
 
 
