@@ -80,6 +80,7 @@ class Hit:
     outcome: str
     model: str
     prompt: str
+    authorization: str
 
 
 @dataclass
@@ -175,7 +176,7 @@ class FaultServer:
         with self._lock:
             self.hits.clear()
 
-    def _draw(self, role: str, model: str, prompt: str) -> str:
+    def _draw(self, role: str, model: str, prompt: str, auth: str) -> str:
         with self._lock:
             u = self._rng.random()
             outcome = OK
@@ -185,7 +186,7 @@ class FaultServer:
                 if u < edge:
                     outcome = fault
                     break
-            self.hits.append(Hit(role, outcome, model, prompt))
+            self.hits.append(Hit(role, outcome, model, prompt, auth))
         return outcome
 
     def _reply_text(self, role: str, body: dict[str, Any]) -> str:
@@ -237,7 +238,8 @@ class _Handler(BaseHTTPRequestHandler):
         server = self.fault_server
         model = str(body.get("model", ""))
         role = JUDGE if model == server.judge_model else AGENT
-        outcome = server._draw(role, model, _prompt_text(body))
+        auth = self.headers.get("Authorization", "")
+        outcome = server._draw(role, model, _prompt_text(body), auth)
         if server.latency and server._stopped.wait(server.latency):
             return
         self._answer(outcome, role, model, body)

@@ -11,6 +11,7 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench.classify import GRADER_ROLE, harm_scorer
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
@@ -27,18 +28,24 @@ class RunOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
-    """The generation config for one evaluated model, including reliability options."""
+def reliability_config(study: StudySpec) -> GenerateConfig:
+    """Retry and timeout options shared by the evaluated models and the judge."""
     rel = study.reliability
     return GenerateConfig(
-        max_tokens=spec.max_tokens,
-        max_connections=spec.max_connections,
-        reasoning_effort=spec.reasoning_effort,
-        reasoning_tokens=spec.reasoning_tokens,
-        max_retries=rel.max_retries,
-        timeout=rel.timeout,
-        attempt_timeout=rel.attempt_timeout,
-        seed=study.seed,
+        max_retries=rel.max_retries, timeout=rel.timeout, attempt_timeout=rel.attempt_timeout
+    )
+
+
+def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
+    """The generation config for one evaluated model, including reliability options."""
+    return reliability_config(study).merge(
+        GenerateConfig(
+            max_tokens=spec.max_tokens,
+            max_connections=spec.max_connections,
+            reasoning_effort=spec.reasoning_effort,
+            reasoning_tokens=spec.reasoning_tokens,
+            seed=study.seed,
+        )
     )
 
 
@@ -52,15 +59,17 @@ def check_models_ready(study: StudySpec) -> None:
         check_model_ready(study.judge)
 
 
-def _build_model(spec: ModelSpec, study: StudySpec) -> Model:
+def _build_model(
+    name: str, config: GenerateConfig, args: dict[str, Any], where: str = "models"
+) -> Model:
     try:
-        return get_model(spec.name, config=model_config(spec, study), **spec.args)
+        return get_model(name, config=config, **args)
     except InsiderbenchError:
         raise
     except Exception as exc:
         raise InsiderbenchError(
-            f"cannot create model '{spec.name}': {exc}",
-            where="models",
+            f"cannot create model '{name}': {exc}",
+            where=where,
             fix="check the model name (provider/model) and its args",
         ) from exc
 
@@ -70,17 +79,22 @@ def build_tasks(study: StudySpec) -> list[Any]:
     ids = [c.id for c in study.resolve_conditions()]
     roles: dict[str, str | Model] = {}
     if study.judge:
-        roles["grader"] = study.judge
+        roles[GRADER_ROLE] = _build_model(study.judge, reliability_config(study), {}, "judge")
+    policy = study.effective_policy.value
     tasks = []
     for spec in study.models:
         task = agentic_misalignment(
             scenario=sorted({i.split("_", 1)[0] for i in ids}),
             conditions=ids,
             samples=study.samples,
-            policy=study.effective_policy.value,
+            policy=policy,
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
         )
-        tasks.append(task_with(task, model=_build_model(spec, study), model_roles=roles or None))
+        model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
+        # An unmeasured sample raises instead of being scored, so Inspect retries it
+        # now and a resumed run picks it up later (see Reliability).
+        scorer = harm_scorer(policy=policy, retry_unmeasured=True)
+        tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
     return tasks
 
 
@@ -107,9 +121,10 @@ def run_study(
             log_dir=study.log_dir,
             model=None,
             retry_attempts=rel.eval_retries,
+            retry_wait=rel.retry_wait,
             retry_on_error=rel.sample_retries,
             fail_on_error=True,
-            continue_on_fail=True,
+            continue_on_fail=rel.continue_on_fail,
             max_samples=study.max_samples,
             display=display,  # type: ignore[arg-type]
             log_level=log_level,

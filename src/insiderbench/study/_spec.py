@@ -49,17 +49,41 @@ class Axes(_Strict):
 class Reliability(_Strict):
     """How hard to try before a sample is recorded as not measured.
 
-    These map onto Inspect's own options: ``max_retries`` and ``timeout`` are
-    per model call (``GenerateConfig``), ``sample_retries`` re-runs a failed
-    sample (``retry_on_error``), ``eval_retries`` re-runs an eval set's failed
-    tasks, reusing completed samples (``retry_attempts``).
+    Four layers, all Inspect's own machinery, innermost first:
+
+    1. Each model call (evaluated model and judge) is retried on rate limits,
+       5xx, connection errors and timeouts with exponential backoff, up to
+       ``max_retries`` times; one attempt is abandoned after
+       ``attempt_timeout`` seconds, the call with all its retries after
+       ``timeout`` seconds (``GenerateConfig``).
+    2. A sample that still fails, or whose output cannot be measured (empty,
+       content-filtered, malformed, judge failure), is run again from scratch
+       up to ``sample_retries`` times (``retry_on_error``).
+    3. A task that ends with failed samples is retried by the eval set up to
+       ``eval_retries`` times, ``retry_wait`` seconds apart (doubling), reusing
+       every finished sample (``retry_attempts``, ``retry_wait``).
+    4. Running the same command again does the same for what is still left.
+
+    ``fail_on_error`` is always on, so one failed sample marks its task as
+    unfinished (that is what makes layers 3 and 4 pick it up);
+    ``continue_on_fail`` decides whether the other samples keep running.
     """
 
-    max_retries: int = Field(default=6, ge=0)
-    timeout: int = Field(default=600, ge=1, description="Seconds for one model call.")
-    attempt_timeout: int | None = Field(default=None, ge=1)
-    sample_retries: int = Field(default=3, ge=0)
-    eval_retries: int = Field(default=2, ge=0)
+    max_retries: int = Field(default=6, ge=0, description="Retries of one model call.")
+    timeout: int = Field(
+        default=1800, ge=1, description="Seconds for one model call, retries included."
+    )
+    attempt_timeout: int | None = Field(
+        default=600, ge=1, description="Seconds for one attempt; a hung call is retried."
+    )
+    sample_retries: int = Field(default=3, ge=0, description="Re-runs of a failed sample.")
+    eval_retries: int = Field(default=2, ge=0, description="Eval-set retries of failed samples.")
+    retry_wait: float = Field(
+        default=30, ge=0, description="Seconds before the first eval-set retry (then doubling)."
+    )
+    continue_on_fail: bool = Field(
+        default=True, description="Keep running other samples after one has failed."
+    )
 
 
 class StudySpec(_Strict):
