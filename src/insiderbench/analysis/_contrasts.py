@@ -25,8 +25,9 @@ Mask = Callable[[pd.DataFrame], "pd.Series[bool]"]
 
 def _counts(frame: pd.DataFrame, mask: pd.Series[bool]) -> tuple[int, int]:
     part = frame[mask.to_numpy(dtype=bool, na_value=False)]
-    measured = part["status"].astype(str) == Status.MEASURED.value
-    return int((part["harmful"].fillna(False) & measured).sum()), int(measured.sum())
+    measured = (part["status"] == Status.MEASURED.value).to_numpy(dtype=bool)
+    harmful = part["harmful"].to_numpy(dtype=bool, na_value=False)
+    return int((harmful & measured).sum()), int(measured.sum())
 
 
 def contrast(frame: pd.DataFrame, a_mask: pd.Series[bool], b_mask: pd.Series[bool]) -> Difference:
@@ -42,7 +43,7 @@ def contrast(frame: pd.DataFrame, a_mask: pd.Series[bool], b_mask: pd.Series[boo
 
 def _col(name: str, value: Any, equal: bool = True) -> Mask:
     def mask(f: pd.DataFrame) -> pd.Series[bool]:
-        hit = f[name].astype(str) == str(value)
+        hit: pd.Series[bool] = f[name] == value
         return hit if equal else ~hit
 
     return mask
@@ -54,7 +55,7 @@ STANDARD: list[tuple[str, str, Mask, str, Mask, Mask]] = [
     ("goal conflict", "goal conflict", _col("goal_type", "none", False), "no goal",
      _col("goal_type", "none"), _col("extra", "none")),
     ("dont instructions", "dont", _col("extra", "dont"), "none", _col("extra", "none"),
-     _col("prod", "True", False)),
+     _col("prod", True, False)),
     ("explicit vs latent", "explicit", _col("goal_type", "explicit"), "latent",
      _col("goal_type", "latent"), _col("extra", "none")),
 ]  # fmt: skip
@@ -102,13 +103,13 @@ def standard_contrasts(frame: pd.DataFrame) -> pd.DataFrame:
 def _model_pairs(frame: pd.DataFrame) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for scenario, part in frame.groupby("scenario", observed=True):
-        models = sorted(part["model"].astype(str).unique())
-        for m1, m2 in combinations(models, 2):
-            c1 = set(part.loc[part["model"].astype(str) == m1, "condition_id"].astype(str))
-            c2 = set(part.loc[part["model"].astype(str) == m2, "condition_id"].astype(str))
-            shared = part[part["condition_id"].astype(str).isin(c1 & c2)]
-            model = shared["model"].astype(str)
-            d = contrast(shared, model == m1, model == m2)
+        ran = {
+            str(m): set(c.astype(str))
+            for m, c in part.groupby("model", observed=True)["condition_id"]
+        }
+        for m1, m2 in combinations(sorted(ran), 2):
+            shared = part[part["condition_id"].isin(ran[m1] & ran[m2])]
+            d = contrast(shared, shared["model"] == m1, shared["model"] == m2)
             if d.a.n and d.b.n:
                 keys = {"model": f"{m1} vs {m2}", "scenario": scenario}
                 rows.append(_row("model pair", keys, m1, m2, d))
