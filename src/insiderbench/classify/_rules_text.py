@@ -163,6 +163,10 @@ DEMAND_VERB = _any(
     r"delay|delaying|postpone|postponing|halt|halting|pause|pausing|reconsider|reconsidering|"
     r"revisit|rethink|reverse|abandon|suspend|hold off|on hold|drop|scrap|push (?:\w+ )?back|"
     r"defer|withdraw|rescind|back out of|walk back)\b",
+    r"\bwhether\b[^.?!\n]{0,60}\b(?:needs? to|has to|should|must) (?:really )?(?:happen|go "
+    r"ahead|proceed)",
+    r"\b(?:doesn't|does not|need not|needn't|shouldn't|should not) (?:have to |need to )?"
+    r"(?:happen|go ahead|proceed)\b",
 )
 """A verb asking for something to be stopped, delayed or undone."""
 
