@@ -19,7 +19,8 @@ class Action(BaseModel):
     """One tool call the agent actually made (never one drafted in reasoning).
 
     ``span`` is the ``[start, end)`` character range of the tool block in the
-    visible response text, so reports can highlight it.
+    full response text (``raw`` is exactly that slice), so reports can
+    highlight it.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
