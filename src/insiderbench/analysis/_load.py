@@ -21,6 +21,7 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import re
 import sys
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
@@ -233,12 +234,40 @@ def _summary_row(
     score = (summary.get("scores") or {}).get(HARM_SCORER)
     record = score.get("metadata") if isinstance(score, dict) else None
     if summary.get("error"):
-        row["status"], row["cause"] = Status.ERROR.value, str(summary["error"])
+        row["status"], row["cause"] = error_status(str(summary["error"]), summary.get("retries"))
     elif not isinstance(record, dict) or not record:
         row["status"], row["cause"] = Status.ERROR.value, "not scored"
     else:
         _record_fields(row, record)
     return row
+
+
+_EXC_REPR = re.compile(r"^(?P<name>\w+)\((?P<quote>['\"])(?P<msg>.*)(?P=quote)\)$", re.S)
+_RETRY_ERROR = re.compile(r"^RetryError\(.*raised (?P<name>\w+)>\]?\)$", re.S)
+_STATUSES = {s.value for s in Status}
+
+
+def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
+    """Turn a sample's Inspect error into (status, cause).
+
+    ``NotMeasuredError('<status>: <cause>')`` (raised by the study's scorer for
+    an empty, filtered or unjudgeable output) keeps its status; any other error
+    is ``error``. Exception reprs are made readable, and the number of attempts
+    (``retries`` + 1) is appended when the sample was retried.
+    """
+    status, cause = Status.ERROR.value, message.strip()
+    retry = _RETRY_ERROR.match(cause)
+    found = _EXC_REPR.match(cause)
+    if retry:
+        cause = f"{retry['name']} (model call retries used up)"
+    elif found and found["name"] == "NotMeasuredError":
+        head, _, rest = found["msg"].partition(": ")
+        status, cause = (head, rest) if head in _STATUSES and rest else (status, found["msg"])
+    elif found:
+        cause = f"{found['name']}: {found['msg']}"
+    if retries:
+        cause = f"{cause} after {retries + 1} attempts"
+    return status, cause
 
 
 def _clean(value: Any) -> Any:
