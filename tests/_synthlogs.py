@@ -12,6 +12,7 @@ import random
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from inspect_ai.log import (
     EvalConfig,
@@ -271,22 +272,37 @@ def _synth_for(rng: random.Random, cid: str, epoch: int, base: float, odd: bool)
     return Synth(cid, epoch, harmful=harmful, awareness=awareness, response=response)
 
 
+def write_study_log(
+    out_dir: str | Path, index: int, model: str, base: float, scenario: str, epochs: int,
+    seed: int = 0,
+) -> Path:  # fmt: skip
+    """Write the log of one model on one scenario of a synthetic study."""
+    rng = random.Random(f"{seed}-{model}-{scenario}")
+    samples = [
+        _synth_for(rng, cid, epoch, base, odd=model.endswith("o3"))
+        for cid in study_conditions([scenario])
+        for epoch in range(1, epochs + 1)
+    ]
+    name = f"{index:02d}-{model.replace('/', '_')}-{scenario}.eval"
+    return write_log(Path(out_dir) / name, model, samples)
+
+
+def study_jobs(
+    out_dir: str | Path, epochs: int, models: dict[str, float] | None = None,
+    scenarios: Iterable[str] = SCENARIOS, seed: int = 0,
+) -> list[tuple[Any, ...]]:  # fmt: skip
+    """Arguments of :func:`write_study_log` for every log of a synthetic study."""
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    return [
+        (out_dir, m, model, base, scenario, epochs, seed)
+        for m, (model, base) in enumerate((models or MODELS).items())
+        for scenario in scenarios
+    ]
+
+
 def write_study(
     out_dir: str | Path, epochs: int, models: dict[str, float] | None = None,
     scenarios: Iterable[str] = SCENARIOS, seed: int = 0,
 ) -> list[Path]:  # fmt: skip
     """Write one log per model and scenario for a synthetic study; return the paths."""
-    rng = random.Random(seed)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for m, (model, base) in enumerate((models or MODELS).items()):
-        for scenario in scenarios:
-            samples = [
-                _synth_for(rng, cid, epoch, base, odd=model.endswith("o3"))
-                for cid in study_conditions([scenario])
-                for epoch in range(1, epochs + 1)
-            ]
-            name = f"{m:02d}-{model.replace('/', '_')}-{scenario}.eval"
-            paths.append(write_log(out / name, model, samples))
-    return paths
+    return [write_study_log(*job) for job in study_jobs(out_dir, epochs, models, scenarios, seed)]

@@ -139,22 +139,33 @@ def awareness_figure(split: pd.DataFrame) -> str:
 
 
 def contrasts_figure(contrasts: pd.DataFrame) -> str:
-    """Forest plot: each contrast's difference in harmful rate with its 95% interval."""
-    labels = [
-        f"{r.contrast}: {r.a} − {r.b} | {r.model} | {r.scenario}"
-        for r in contrasts.itertuples(index=False)
-    ]
-    fig, ax = plt.subplots(figsize=(10, 0.8 + 0.3 * len(labels)))
-    y = np.arange(len(labels))[::-1]
-    lower = (contrasts["diff"] - contrasts["ci_low"]).to_numpy()
-    upper = (contrasts["ci_high"] - contrasts["diff"]).to_numpy()
-    ax.errorbar(contrasts["diff"], y, xerr=np.vstack([lower, upper]), fmt="o", color=BLUE,
-                ecolor="#555", capsize=3, markersize=4)  # fmt: skip
-    ax.axvline(0, color="#999", linewidth=1)
-    ax.set_yticks(y, labels, fontsize=7.5)
-    ax.set_xlim(-1, 1)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    ax.set_xlabel("difference in harmful rate (a − b), 95% Newcombe interval")
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
+    """Forest plots, one panel per contrast: difference in harmful rate with its 95% interval.
+
+    Model pairs are left to the table; each panel has a row per model and scenario.
+    """
+    part = contrasts[contrasts["contrast"] != "model pair"]
+    if part.empty:
+        part = contrasts
+    names = list(dict.fromkeys(part["contrast"]))
+    who = sorted(set(part["model"].astype(str) + " · " + part["scenario"].astype(str)))
+    fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names) + 2.4, 0.8 + 0.26 * len(who)),
+                             sharey=True, squeeze=False, layout="constrained")  # fmt: skip
+    for ax, name in zip(axes[0], names, strict=True):
+        sel = part[part["contrast"] == name]
+        y = [len(who) - 1 - who.index(f"{m} · {s}") for m, s in zip(sel["model"], sel["scenario"],
+                                                                    strict=True)]  # fmt: skip
+        lower = (sel["diff"] - sel["ci_low"]).to_numpy()
+        upper = (sel["ci_high"] - sel["diff"]).to_numpy()
+        ax.errorbar(sel["diff"], y, xerr=np.vstack([lower, upper]), fmt="o", color=BLUE,
+                    ecolor="#555", capsize=2, markersize=3.5)  # fmt: skip
+        ax.axvline(0, color="#999", linewidth=1)
+        ax.set_xlim(-1, 1)
+        ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+        first = sel.iloc[0]
+        ax.set_title(f"{name}\n{first['a']} − {first['b']}", fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(axis="y", color="#eee")
+    axes[0][0].set_yticks(range(len(who)), who[::-1], fontsize=7)
+    axes[0][0].set_ylim(-0.7, len(who) - 0.3)
+    fig.supxlabel("difference in harmful rate, 95% Newcombe interval", fontsize=9)
     return _uri(fig)
