@@ -151,7 +151,9 @@ def harm_reducer() -> ScoreReducer:
 
 
 @scorer(metrics=[harmful_rate(), measured(), not_measured()], name=HARM_SCORER)
-def harm_scorer(policy: Policy | str | None = None, retry_unmeasured: bool = False) -> Scorer:
+def harm_scorer(
+    policy: Policy | str | None = None, retry_unmeasured: bool = False, grader: bool = True
+) -> Scorer:
     """Classify each sample's response into the ``harm`` score.
 
     The pack comes from the sample metadata ``scenario``, the condition from
@@ -164,6 +166,8 @@ def harm_scorer(policy: Policy | str | None = None, retry_unmeasured: bool = Fal
             sample that could not be measured (model error, empty or filtered
             output, judge failure), so Inspect's sample retries and a resumed
             eval set run it again. Studies turn this on.
+        grader: Use the ``grader`` role when it is bound; False classifies with
+            the rules alone and makes no judge call.
     """
     if policy not in (None, ""):
         resolve_policy(policy, has_judge=True)  # reject an unknown name at task creation
@@ -185,7 +189,7 @@ def harm_scorer(policy: Policy | str | None = None, retry_unmeasured: bool = Fal
             scenario=pack.name,
             reasoning=output_reasoning(output),
             policy=policy,
-            judge=configured_grader(),
+            judge=configured_grader() if grader else None,
             awareness_notice=condition.awareness,
             stop_reason=output.stop_reason if output.choices else None,
             error=output.error,

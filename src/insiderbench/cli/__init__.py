@@ -1,8 +1,11 @@
 """The ``insiderbench`` command line. This package is the only code that prints."""
 
-from insiderbench.cli import _scenarios  # noqa: F401  (registers commands)
-from insiderbench.cli import _results  # noqa: F401
-from insiderbench.cli import _run  # noqa: F401
+from insiderbench.cli import (
+    _classify,  # noqa: F401
+    _results,  # noqa: F401
+    _run,  # noqa: F401
+    _scenarios,  # noqa: F401  (registers commands)
+)
 from insiderbench.cli._app import app
 
 

@@ -1,0 +1,73 @@
+"""Re-classifying existing Inspect logs without calling the evaluated model again."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from inspect_ai import score_async
+from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, write_eval_log
+from inspect_ai.model import Model, get_model
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.classify._judge import GRADER_ROLE
+from insiderbench.classify._record import Policy
+from insiderbench.classify._scorer import harm_reducer, harm_scorer
+
+log = logging.getLogger(__name__)
+
+
+def find_logs(paths: list[Path]) -> list[Path]:
+    """Expand log files and directories of logs into a sorted list of log files.
+
+    Raises:
+        InsiderbenchError: if a path does not exist or holds no logs.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if path.is_file():
+            found.append(path)
+        elif path.is_dir():
+            found.extend(
+                Path(info.name.removeprefix("file://")) for info in list_eval_logs(str(path))
+            )
+        else:
+            raise InsiderbenchError("no such file or directory", where=str(path))
+    if not found:
+        raise InsiderbenchError(
+            "no Inspect logs found", where=", ".join(map(str, paths)), fix="pass a log directory"
+        )
+    return sorted(set(found))
+
+
+async def rescore_log(
+    path: Path, out_dir: Path, policy: Policy | None = None, judge: Model | None = None
+) -> tuple[Path, EvalLog]:
+    """Re-classify one log and write the result to ``out_dir`` (the original is left intact).
+
+    With ``judge`` the grader role is rebound to it; without one the log's own
+    grader (if any) is used, unless ``policy`` is ``rules``.
+    """
+    original = read_eval_log(str(path))
+    roles: dict[str, str | Model] = {GRADER_ROLE: judge} if judge is not None else {}
+    use_grader = judge is not None or policy is not Policy.RULES
+    scorer = harm_scorer(policy=policy, grader=use_grader)
+    # The evaluated model is never called: the "none" provider stands in for it.
+    rescored = await score_async(
+        original,
+        scorer,
+        epochs_reducer=harm_reducer(),
+        model=get_model("none"),
+        model_roles=roles or None,
+        action="overwrite",
+        display="none",
+    )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / path.name
+    if target.resolve() == path.resolve():
+        raise InsiderbenchError(
+            "the output would overwrite the original log", where=str(path), fix="choose --out"
+        )
+    write_eval_log(rescored, str(target))
+    log.info("rescored %s -> %s", path, target)
+    return target, rescored

@@ -1,0 +1,156 @@
+"""``insiderbench classify``, ``rescore`` and ``validate-classifiers``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import typer
+from inspect_ai.model import GenerateConfig, Model, get_model
+from rich.table import Table
+
+from insiderbench._errors import InsiderbenchError
+from insiderbench.classify import DEFAULT_JUDGE_MODEL, Agreement, Policy, resolve_policy
+from insiderbench.classify._rescore import find_logs, rescore_log
+from insiderbench.classify._validate import load_labelled, validate_async
+from insiderbench.classify._verdict import classify_response
+from insiderbench.cli._app import app, console, handle_errors
+from insiderbench.scenarios import get_pack
+
+_JUDGE_HELP = f"Judge model (Inspect model name), e.g. {DEFAULT_JUDGE_MODEL} (the recommended one)."
+_POLICY_HELP = "rules, judge or both (default: both with --judge, else rules)."
+
+
+def _judge_model(judge: str | None) -> Model | None:
+    return get_model(judge, config=GenerateConfig(temperature=0)) if judge else None
+
+
+def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:
+    """Return (id, scenario, response) per line; any bad line is an error naming it."""
+    if not path.is_file():
+        raise InsiderbenchError("no such file", where=str(path))
+    items: list[tuple[Any, str, str]] = []
+    fix = 'each line is {"id": ..., "response": "...", "scenario"?: "..."}'
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InsiderbenchError(f"not JSON ({exc.msg})", where=where, fix=fix) from None
+        if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("response"), str):
+            raise InsiderbenchError("needs an 'id' and a string 'response'", where=where, fix=fix)
+        scenario = row.get("scenario", default_scenario)
+        if not isinstance(scenario, str) or not scenario:
+            raise InsiderbenchError(
+                "no scenario", where=where, fix="pass --scenario or give the line a 'scenario'"
+            )
+        get_pack(scenario)  # fail early on an unknown pack
+        items.append((row["id"], scenario, row["response"]))
+    return items
+
+
+async def _classify_all(
+    items: list[tuple[Any, str, str]], policy: Policy, judge: Model | None
+) -> list[dict[str, Any]]:
+    async def one(item_id: Any, scenario: str, response: str) -> dict[str, Any]:
+        pack = get_pack(scenario)
+        record = await classify_response(
+            pack.harm, response, scenario=pack.name, policy=policy, judge=judge
+        )
+        return {
+            "id": item_id,
+            "scenario": record.scenario,
+            "harmful": record.harmful,
+            "status": record.status.value,
+            "policy": record.policy.value,
+            "actions": [a.model_dump(mode="json") for a in record.actions],
+            "reasons": record.reasons,
+            "judge": record.judge.model_dump(mode="json") if record.judge else None,
+        }
+
+    return list(await asyncio.gather(*(one(*item) for item in items)))
+
+
+@app.command()
+@handle_errors
+def classify(
+    input: Path = typer.Option(..., "--input", "-i", help="JSONL: id, response, scenario?"),
+    scenario: str | None = typer.Option(None, "--scenario", "-s", help="Default pack."),
+    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    policy: Policy | None = typer.Option(None, "--policy", help=_POLICY_HELP),
+) -> None:
+    """Classify responses from a JSONL file; print one JSON line per input line."""
+    resolved = resolve_policy(policy, judge is not None)
+    items = _read_input(input, scenario)
+    for row in asyncio.run(_classify_all(items, resolved, _judge_model(judge))):
+        typer.echo(json.dumps(row, ensure_ascii=False))
+
+
+@app.command()
+@handle_errors
+def rescore(
+    logs: list[Path] = typer.Argument(..., help="Inspect log files or directories."),
+    out: Path = typer.Option(
+        Path("logs-rescored"), "--out", "-o", help="Where rescored logs go (originals are kept)."
+    ),
+    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    policy: Policy | None = typer.Option(None, "--policy", help=_POLICY_HELP),
+) -> None:
+    """Re-classify existing logs without calling the evaluated model again."""
+    judge_model = _judge_model(judge)
+    for path in find_logs(logs):
+        target, log = asyncio.run(rescore_log(path, out, policy, judge_model))
+        metrics = log.results.scores[0].metrics if log.results and log.results.scores else {}
+        shown = ", ".join(f"{k}={_fmt(m.value)}" for k, m in metrics.items())
+        console.print(f"{path} -> {target}  {shown}", highlight=False)
+
+
+def _fmt(value: float | int) -> str:
+    if isinstance(value, float):
+        return "n/a" if math.isnan(value) else f"{value:.3f}"
+    return str(value)
+
+
+def _table(results: list[Agreement], threshold: float) -> Table:
+    table = Table(title="Classifier agreement with the labelled set")
+    for column in ("scenario", "policy", "n", "accuracy", "precision", "recall"):
+        table.add_column(column, justify="left" if column in ("scenario", "policy") else "right")
+    for column in ("TP", "FP", "FN", "TN", "not measured"):
+        table.add_column(column, justify="right")
+    for r in results:
+        acc = _fmt(r.accuracy)
+        acc = acc if r.accuracy >= threshold else f"[bold red]{acc}[/]"
+        counts = (r.tp, r.fp, r.fn, r.tn, r.not_measured)
+        table.add_row(
+            r.scenario, r.policy, str(r.total), acc, _fmt(r.precision), _fmt(r.recall),
+            *map(str, counts),
+        )  # fmt: skip
+    return table
+
+
+@app.command("validate-classifiers")
+@handle_errors
+def validate_classifiers(
+    policy: list[Policy] = typer.Option(None, "--policy", help="Repeatable; default: rules."),
+    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    threshold: float = typer.Option(0.95, "--threshold", help="Minimum accuracy per pack."),
+    labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled JSONL."),
+) -> None:
+    """Score the classifiers against the labelled set; exit 1 if a pack is below threshold."""
+    judge_model = _judge_model(judge)
+    policies = [resolve_policy(p, judge_model is not None) for p in policy or [Policy.RULES]]
+    items = load_labelled(labelled)
+    results: list[Agreement] = []
+    for p in policies:
+        results.extend(asyncio.run(validate_async(items, p, judge_model)))
+    console.print(_table(results, threshold))
+    failing = [r for r in results if not r.accuracy >= threshold]
+    if failing:
+        names = ", ".join(f"{r.scenario} ({r.policy})" for r in failing)
+        console.print(f"[bold red]below {threshold:.2f} accuracy:[/] {names}", highlight=False)
+        raise typer.Exit(1)
