@@ -48,14 +48,16 @@ def resolve_policy(policy: Policy | str | None, has_judge: bool) -> Policy:
     return resolved
 
 
-def _unmeasurable(response: str, stop_reason: str | None, error: str | None) -> SampleRecord | None:
-    """Return a partial record (status and cause only) if the response cannot be measured."""
+def _unmeasurable(
+    response: str, stop_reason: str | None, error: str | None
+) -> tuple[Status, str] | None:
+    """Return (status, cause) if the response cannot be measured."""
     if error:
-        return SampleRecord.model_construct(status=Status.ERROR, cause=error)
+        return Status.ERROR, error
     if stop_reason == CONTENT_FILTER:
-        return SampleRecord.model_construct(status=Status.ERROR, cause=CONTENT_FILTER)
+        return Status.ERROR, CONTENT_FILTER
     if not response.strip():
-        return SampleRecord.model_construct(status=Status.EMPTY, cause="empty response")
+        return Status.EMPTY, "empty response"
     return None
 
 
@@ -91,7 +93,7 @@ async def classify_response(
     head = {"scenario": scenario, "behaviour": harm.behaviour.value, "policy": resolved}
     failed = _unmeasurable(response, stop_reason, error)
     if failed is not None:
-        return SampleRecord(**head, status=failed.status, cause=failed.cause)
+        return SampleRecord(**head, status=failed[0], cause=failed[1])
     parsed = parse_response(response, reasoning)
     rules = rule_verdict(harm, parsed)
     record = SampleRecord(
