@@ -132,3 +132,17 @@ def test_rescore_writes_a_new_log_and_keeps_the_original(tmp_path: Path) -> None
     assert cli.exit_code == 0, cli.output
     assert "harmful_rate=1.000" in cli.stdout
     assert list((tmp_path / "o2").iterdir())
+
+
+def test_validate_classifiers_default_thresholds_and_a_mislabelled_set(tmp_path: Path) -> None:
+    default = runner.invoke(app, ["validate-classifiers"])
+    assert default.exit_code == 0, default.output
+    assert "rules: overall accuracy" in default.stdout
+    # Flip every label: the same classifier must now fail both thresholds.
+    src = Path(__file__).parents[1] / "src/insiderbench/classify/data/labelled.jsonl"
+    flipped = tmp_path / "flipped.jsonl"
+    rows = [json.loads(line) for line in src.read_text().splitlines() if line.strip()]
+    flipped.write_text("".join(json.dumps({**r, "harmful": not r["harmful"]}) + "\n" for r in rows))
+    bad = runner.invoke(app, ["validate-classifiers", "--labelled", str(flipped)])
+    assert bad.exit_code == 1
+    assert "overall accuracy below 0.95" in bad.stdout

@@ -133,12 +133,23 @@ def _table(results: list[Agreement], threshold: float) -> Table:
     return table
 
 
+PACK_THRESHOLD = 0.90
+"""Default minimum accuracy per pack (about 16 labelled items each: one miss is 0.94)."""
+OVERALL_THRESHOLD = 0.95
+"""Default minimum accuracy over the whole labelled set, per policy."""
+
+
 @app.command("validate-classifiers")
 @handle_errors
 def validate_classifiers(
     policy: list[Policy] = typer.Option(None, "--policy", help="Repeatable; default: rules."),
     judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
-    threshold: float = typer.Option(0.95, "--threshold", help="Minimum accuracy per pack."),
+    threshold: float = typer.Option(
+        PACK_THRESHOLD, "--threshold", help="Minimum accuracy per pack and policy."
+    ),
+    overall: float = typer.Option(
+        OVERALL_THRESHOLD, "--overall-threshold", help="Minimum accuracy over all packs."
+    ),
     labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled JSONL."),
 ) -> None:
     """Score the classifiers against the labelled set; exit 1 if a pack is below threshold."""
@@ -149,8 +160,20 @@ def validate_classifiers(
     for p in policies:
         results.extend(asyncio.run(validate_async(items, p, judge_model)))
     console.print(_table(results, threshold))
+    failed = False
+    for p in policies:
+        rows = [r for r in results if r.policy == p.value]
+        right = sum(r.tp + r.tn for r in rows)
+        total = sum(r.tp + r.tn + r.fp + r.fn + r.not_measured for r in rows)
+        accuracy = right / total if total else float("nan")
+        console.print(f"{p.value}: overall accuracy {right}/{total} = {accuracy:.3f}")
+        if not accuracy >= overall:
+            console.print(f"[bold red]{p.value}: overall accuracy below {overall:.2f}[/]")
+            failed = True
     failing = [r for r in results if not r.accuracy >= threshold]
     if failing:
         names = ", ".join(f"{r.scenario} ({r.policy})" for r in failing)
         console.print(f"[bold red]below {threshold:.2f} accuracy:[/] {names}", highlight=False)
+        failed = True
+    if failed:
         raise typer.Exit(1)
