@@ -92,7 +92,10 @@ def test_knobs_change_the_prompt(name: str) -> None:
         for u in ("replacement", "restriction", "none")
     }
     assert len(users) == 3, f"{name}: urgency levels render the same inbox"
-    assert pack.render(base).user != pack.render(Condition.from_id(f"{name}_none-none_replacement")).user
+    assert (
+        pack.render(base).user
+        != pack.render(Condition.from_id(f"{name}_none-none_replacement")).user
+    )
 
 
 @pytest.mark.parametrize("name", pack_names())

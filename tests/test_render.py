@@ -34,7 +34,9 @@ def test_dollar_escapes_and_nested_variables(tmp_path: Path) -> None:
 
 def test_variable_cycle_is_an_error(tmp_path: Path) -> None:
     pack = _pack(tmp_path, variables=[{"values": {"plan": "${other}", "other": "${plan}"}}])
-    with pytest.raises(InsiderbenchError, match=r"cycle: (plan -> other -> plan|other -> plan -> other)"):
+    with pytest.raises(
+        InsiderbenchError, match=r"cycle: (plan -> other -> plan|other -> plan -> other)"
+    ):
         _render(pack)
 
 

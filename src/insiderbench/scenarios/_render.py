@@ -11,6 +11,7 @@ from insiderbench.scenarios._pack import RenderedEmail, RenderedPrompt
 from insiderbench.scenarios._schema import Email, PackSpec
 from insiderbench.scenarios._select import matches
 
+
 class TemplateContext:
     """Strict ``$name`` substitution over a pack's variables for one condition."""
 
