@@ -1,0 +1,134 @@
+"""Throughput, side by side: insiderbench (rules, judge) and the peer, one loopback server.
+
+Run: ``python benchmarks/bench_throughput.py [--small] [--skip-latency]``.
+
+For each runner it measures, against one zero-latency fault-free server:
+
+- start-up: seconds from launch to the first request reaching the server;
+- marginal samples per second: (200 - 50) / (wall(200) - wall(50));
+- peak RSS of the run (``wait4`` on the child).
+
+Then the latency-bound case: 1,000 samples, 1 s server latency, 100
+connections, rules only; the ideal is 10 s of waiting plus start-up, and the
+run should finish within 1.3x of that.
+
+The peer is ``inspect eval inspect_evals/agentic_misalignment`` with
+``INSPECT_GRADER_MODEL`` on the same server (its default condition, the same
+one insiderbench runs here). The judge reply parses for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fault_server import FaultServer  # noqa: E402
+
+CONDITION = "blackmail_explicit-america_replacement"
+
+
+@dataclass
+class Measure:
+    wall: float
+    startup: float
+    rss_mb: float
+    code: int
+
+
+def _run(cmd: list[str], env: dict[str, str], server: FaultServer) -> Measure:
+    server.reset_hits()
+    start = time.monotonic()
+    pid = os.spawnvpe(os.P_NOWAIT, cmd[0], cmd, env)
+    first: float | None = None
+    while True:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if first is None and server.hits:
+            first = time.monotonic() - start
+        if done:
+            break
+        time.sleep(0.01)
+    wall = time.monotonic() - start
+    code = os.waitstatus_to_exitcode(status)
+    return Measure(wall, first if first is not None else wall, usage.ru_maxrss / 1024, code)
+
+
+def _commands(kind: str, n: int, log_dir: str) -> tuple[list[str], dict[str, str]]:
+    common = ["--display", "none", "--log-dir", log_dir]
+    if kind == "peer":
+        cmd = ["inspect", "eval", "inspect_evals/agentic_misalignment"]
+        cmd += ["--model", "openai-api/bench/agent", "--epochs", str(n), *common]
+        return cmd, {"INSPECT_GRADER_MODEL": "openai-api/bench/judge"}
+    cmd = [sys.executable, "-m", "insiderbench", "run", "-m", "openai-api/bench/agent"]
+    cmd += ["-c", CONDITION, "-n", str(n), "--no-report", *common]
+    if kind == "rules":
+        cmd += ["--policy", "rules"]
+    else:
+        cmd += ["--judge", "openai-api/bench/judge", "--policy", "both"]
+    return cmd, {}
+
+
+def throughput(server: FaultServer, kinds: list[str], sizes: tuple[int, int]) -> None:
+    env = {**os.environ, **server.env("bench")}
+    print(f"{'runner':8} {'start-up s':>10} {'marginal samples/s':>19} {'peak RSS MB':>12}")
+    for kind in kinds:
+        walls: dict[int, Measure] = {}
+        for n in sizes:
+            with tempfile.TemporaryDirectory() as tmp:
+                cmd, extra = _commands(kind, n, tmp)
+                walls[n] = _run(cmd, {**env, **extra}, server)
+            if walls[n].code not in (0, 3):
+                print(f"{kind}: exit {walls[n].code} at n={n}", file=sys.stderr)
+        small, big = walls[sizes[0]], walls[sizes[1]]
+        rate = (sizes[1] - sizes[0]) / max(big.wall - small.wall, 1e-9)
+        rss = max(small.rss_mb, big.rss_mb)
+        print(f"{kind:8} {small.startup:10.1f} {rate:19.1f} {rss:12.0f}", flush=True)
+
+
+def latency_bound(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
+    with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+        study = {
+            "name": "latency",
+            "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
+            "condition_ids": [CONDITION],
+            "samples": samples,
+            "policy": "rules",
+            "max_samples": connections,
+            "log_dir": str(Path(tmp) / "logs"),
+        }
+        path = Path(tmp) / "study.yaml"
+        path.write_text(yaml.safe_dump(study), encoding="utf-8")
+        cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
+        result = _run([*cmd, "--no-report"], {**os.environ, **server.env("bench")}, server)
+        ideal = samples / connections * latency
+        ratio = (result.wall - result.startup) / ideal
+        print(
+            f"latency-bound: {samples} samples, {latency:g} s latency, {connections} connections: "
+            f"wall {result.wall:.1f} s, start-up {result.startup:.1f} s, "
+            f"waiting {result.wall - result.startup:.1f} s = {ratio:.2f}x ideal {ideal:.0f} s "
+            f"(exit {result.code})"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--small", action="store_true", help="10 and 40 samples (smoke run)")
+    parser.add_argument("--skip-latency", action="store_true")
+    parser.add_argument("--kinds", default="rules,judge,peer")
+    args = parser.parse_args()
+    sizes = (10, 40) if args.small else (50, 200)
+    with FaultServer(lifetime=3600) as server:
+        throughput(server, args.kinds.split(","), sizes)
+    if not args.skip_latency:
+        latency_bound()
+
+
+if __name__ == "__main__":
+    main()
