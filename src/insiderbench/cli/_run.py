@@ -108,6 +108,9 @@ def run(
         None, "--display", help="Inspect display: full, plain, none."
     ),
     report: bool = typer.Option(True, "--report/--no-report", help="Write an HTML report after."),
+    live_log: bool | None = typer.Option(
+        None, "--live-log/--no-live-log", help="Stream running samples to `inspect view`."
+    ),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
     model, scenario, condition = model or [], scenario or [], condition or []
@@ -134,6 +137,7 @@ def run(
         ("log_dir", log_dir),
         ("seed", seed),
         ("max_samples", max_samples),
+        ("live_log", live_log),
     ):
         if value is not None:
             overrides[key] = value

@@ -126,6 +126,7 @@ def run_study(
             fail_on_error=True,
             continue_on_fail=rel.continue_on_fail,
             max_samples=study.max_samples,
+            log_realtime=study.live_log,
             display=display,  # type: ignore[arg-type]
             log_level=log_level,
             metadata={"insiderbench_study": study.name},
