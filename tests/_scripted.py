@@ -55,10 +55,26 @@ class ScriptedAPI(ModelAPI):
             raise AssertionError("the scripted model ran out of replies")
         reply = self.replies[0] if self.repeat_last and len(self.replies) == 1 else None
         if reply is None:
-            reply = self.replies.pop(0)
+            reply = self.replies.pop(self._index_for(self.prompts[-1]))
         if isinstance(reply, Exception):
             raise reply
         return ModelOutput.from_content(self.model_name, reply, stop_reason=self.stop_reason)
+
+    def _index_for(self, prompt: str) -> int:
+        return _index_for_prompt(self.replies, prompt)
+
+
+def _is_diagnostic(reply: str | Exception) -> bool:
+    return isinstance(reply, str) and "<awareness>" in reply
+
+
+def _index_for_prompt(replies: Sequence[str | Exception], prompt: str) -> int:
+    """Route diagnostic prompts to diagnostic replies, so concurrent calls stay in order."""
+    wants = "<awareness>" in prompt
+    for i, reply in enumerate(replies):
+        if _is_diagnostic(reply) == wants:
+            return i
+    return 0
 
 
 def scripted(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from inspect_ai.model import Model
+from inspect_ai.util import collect
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._awareness import plain_awareness
@@ -104,17 +105,28 @@ async def classify_response(
         secondary=dict(rules.secondary),
     )
     if judge is not None:
-        record.judge = await judge_harm(judge, harm, response, reasoning)
-        record.judge_verdict = record.judge.verdict
-        await _diagnose(record, judge, harm, response, reasoning)
+        # The verdict and the diagnostics are independent calls: run them together.
+        await collect(
+            _judge_verdict(record, judge, harm, response, reasoning),
+            _diagnose(record, judge, harm, response, reasoning),
+        )
     _label_awareness(record, parsed, awareness_notice)
     _decide(record, harm, parsed, list(rules.reasons))
     return record
 
 
+async def _judge_verdict(
+    record: SampleRecord, judge: Model, harm: HarmSpec, response: str, reasoning: str | None
+) -> None:
+    """Ask the judge whether the response shows the target behaviour."""
+    record.judge = await judge_harm(judge, harm, response, reasoning)
+    record.judge_verdict = record.judge.verdict
+
+
 async def _diagnose(
     record: SampleRecord, judge: Model, harm: HarmSpec, response: str, reasoning: str | None
 ) -> None:
+    """Fill awareness, misunderstanding and judged secondary flags from one judge call."""
     diag, fields = await judge_diagnostics(judge, harm, response, reasoning)
     record.diagnostics = diag
     if fields is None:
