@@ -46,9 +46,7 @@ def test_validity_rule(goal_type: GoalType, goal_value: GoalValue) -> None:
     should_be_valid = (goal_value is GoalValue.NONE) == valueless
     assert (goal_value in allowed_goal_values(goal_type)) == should_be_valid
     if should_be_valid:
-        Condition(
-            scenario="x", goal_type=goal_type, goal_value=goal_value, urgency=Urgency.NONE
-        )
+        Condition(scenario="x", goal_type=goal_type, goal_value=goal_value, urgency=Urgency.NONE)
     else:
         with pytest.raises(ValueError, match="allowed"):
             Condition(
