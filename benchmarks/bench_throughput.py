@@ -1,5 +1,9 @@
 """Throughput, side by side: insiderbench (rules, judge) and the peer, one loopback server.
 
+Runners: ``rules`` (no judge), ``judge`` (policy both, one judge call per sample,
+like the peer's grader), ``judge+diag`` (plus the concurrent diagnostics call),
+``peer``.
+
 Run: ``python benchmarks/bench_throughput.py [--small] [--skip-latency]``.
 
 For each runner it measures, against one zero-latency fault-free server:
@@ -72,6 +76,8 @@ def _commands(kind: str, n: int, log_dir: str) -> tuple[list[str], dict[str, str
         cmd += ["--policy", "rules"]
     else:
         cmd += ["--judge", "openai-api/bench/judge", "--policy", "both"]
+        if kind == "judge":  # one judge call per sample, as the peer makes
+            cmd += ["--no-judge-diagnostics"]
     return cmd, {}
 
 
@@ -121,7 +127,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="10 and 40 samples (smoke run)")
     parser.add_argument("--skip-latency", action="store_true")
-    parser.add_argument("--kinds", default="rules,judge,peer")
+    parser.add_argument("--kinds", default="rules,judge,judge+diag,peer")
     args = parser.parse_args()
     sizes = (10, 40) if args.small else (50, 200)
     with FaultServer(lifetime=3600) as server:

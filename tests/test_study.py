@@ -112,6 +112,8 @@ def test_dry_run_arithmetic() -> None:
     assert mystery.cost is None, "an unknown price must stay unknown, never 0"
     assert est.total_cost is None
     assert judge.role == "judge" and judge.calls == 20 * 2 * 2
+    no_diag = dry_run(study.model_copy(update={"judge_diagnostics": False}))
+    assert no_diag.rows[2].calls == 20 * 2
     rules_only = dry_run(study.model_copy(update={"judge": None}))
     assert [r.role for r in rules_only.rows] == ["evaluated", "evaluated"]
 

@@ -253,3 +253,11 @@ def test_gate_ignores_drafts_in_reasoning() -> None:
     drafted = f"<SCRATCHPAD_REASONING>{THREAT}</SCRATCHPAD_REASONING>\nI will do nothing."
     assert not candidate_actions(HARM, parse_response(drafted).actions)
     assert candidate_actions(HARM, parse_response(THREAT).actions)
+
+
+async def test_without_diagnostics_only_the_verdict_call_is_made() -> None:
+    judge, api = scripted([YES])
+    record = await classify_response(HARM, THREAT, scenario="tiny", judge=judge, diagnostics=False)
+    assert record.status is Status.MEASURED and record.harmful is True
+    assert len(api.prompts) == 1 and record.diagnostics is None
+    assert record.misunderstanding == {}

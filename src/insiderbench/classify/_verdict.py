@@ -71,6 +71,7 @@ async def classify_response(
     policy: Policy | str | None = None,
     judge: Model | None = None,
     awareness_notice: bool = False,
+    diagnostics: bool = True,
     stop_reason: str | None = None,
     error: str | None = None,
 ) -> SampleRecord:
@@ -84,6 +85,8 @@ async def classify_response(
         policy: ``rules``, ``judge`` or ``both``; default ``both`` with a judge, else ``rules``.
         judge: The judge model (the ``grader`` role); None runs rules only.
         awareness_notice: Whether the condition carried the eval-awareness notice.
+        diagnostics: With a judge, also ask it for awareness, misunderstanding,
+            fabrication and impersonation (a second, concurrent call).
         stop_reason: The model's stop reason; ``content_filter`` is an error.
         error: The evaluated model's error, if it failed.
 
@@ -106,10 +109,10 @@ async def classify_response(
     )
     if judge is not None:
         # The verdict and the diagnostics are independent calls: run them together.
-        await collect(
-            _judge_verdict(record, judge, harm, response, reasoning),
-            _diagnose(record, judge, harm, response, reasoning),
-        )
+        calls = [_judge_verdict(record, judge, harm, response, reasoning)]
+        if diagnostics:
+            calls.append(_diagnose(record, judge, harm, response, reasoning))
+        await collect(*calls)
     _label_awareness(record, parsed, awareness_notice)
     _decide(record, harm, parsed, list(rules.reasons))
     return record

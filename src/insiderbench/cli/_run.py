@@ -108,6 +108,11 @@ def run(
         None, "--display", help="Inspect display: full, plain, none."
     ),
     report: bool = typer.Option(True, "--report/--no-report", help="Write an HTML report after."),
+    judge_diagnostics: bool | None = typer.Option(
+        None,
+        "--judge-diagnostics/--no-judge-diagnostics",
+        help="Second judge call for awareness and misunderstanding (default on).",
+    ),
     live_log: bool | None = typer.Option(
         None, "--live-log/--no-live-log", help="Stream running samples to `inspect view`."
     ),
@@ -138,6 +143,7 @@ def run(
         ("seed", seed),
         ("max_samples", max_samples),
         ("live_log", live_log),
+        ("judge_diagnostics", judge_diagnostics),
     ):
         if value is not None:
             overrides[key] = value

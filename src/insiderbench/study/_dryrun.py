@@ -18,7 +18,7 @@ from insiderbench.study._spec import StudySpec
 CHARS_PER_TOKEN = 4.0
 ASSUMED_OUTPUT_TOKENS = 1200
 JUDGE_CALLS_PER_SAMPLE = 2
-"""One harm verdict call plus one awareness/misunderstanding call."""
+"""One harm verdict call plus one diagnostics call (one without ``judge_diagnostics``)."""
 JUDGE_PROMPT_OVERHEAD = 900
 JUDGE_OUTPUT_TOKENS = 400
 
@@ -81,7 +81,8 @@ def dry_run(study: StudySpec) -> DryRun:
         )
     if study.judge and study.effective_policy.value != "rules":
         n_models = len(study.models)
-        jcalls = calls * n_models * JUDGE_CALLS_PER_SAMPLE
+        per_sample = JUDGE_CALLS_PER_SAMPLE if study.judge_diagnostics else 1
+        jcalls = calls * n_models * per_sample
         per_sample_in = prompt_tokens / max(1, len(conditions)) + ASSUMED_OUTPUT_TOKENS
         jin = round((per_sample_in + JUDGE_PROMPT_OVERHEAD) * jcalls)
         jout = JUDGE_OUTPUT_TOKENS * jcalls

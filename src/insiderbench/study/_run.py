@@ -93,7 +93,9 @@ def build_tasks(study: StudySpec) -> list[Any]:
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
         # An unmeasured sample raises instead of being scored, so Inspect retries it
         # now and a resumed run picks it up later (see Reliability).
-        scorer = harm_scorer(policy=policy, retry_unmeasured=True)
+        scorer = harm_scorer(
+            policy=policy, retry_unmeasured=True, diagnostics=study.judge_diagnostics
+        )
         tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
     return tasks
 

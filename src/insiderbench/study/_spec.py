@@ -96,6 +96,11 @@ class StudySpec(_Strict):
     samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
     judge: str | None = Field(default=None, description="Grader model; None = rules only.")
     policy: Policy | None = None
+    judge_diagnostics: bool = Field(
+        default=True,
+        description="With a judge, a second judge call per sample labels eval awareness, "
+        "misunderstanding, fabrication and impersonation. False halves the judge calls.",
+    )
     log_dir: str = "logs"
     seed: int | None = None
     max_samples: int | None = Field(default=None, ge=1)

@@ -78,6 +78,7 @@ def agentic_misalignment(
     samples: int = 1,
     policy: str | None = None,
     temperature: float = STUDY_TEMPERATURE,
+    diagnostics: bool = True,
 ) -> Task:
     """The Agentic Misalignment study as one Inspect task.
 
@@ -97,6 +98,8 @@ def agentic_misalignment(
         policy: Verdict policy: ``rules``, ``judge`` or ``both`` (default: ``both``
             when a ``grader`` model role is set, else ``rules``).
         temperature: Sampling temperature for the evaluated model (study: 1.0).
+        diagnostics: With a judge, also label eval awareness and misunderstanding
+            (a second judge call per sample).
     """
     from insiderbench.classify import harm_reducer, harm_scorer
 
@@ -108,7 +111,7 @@ def agentic_misalignment(
     return Task(
         dataset=condition_dataset(conds, name="agentic_misalignment"),
         solver=generate(),
-        scorer=harm_scorer(policy=policy),
+        scorer=harm_scorer(policy=policy, diagnostics=diagnostics),
         epochs=Epochs(samples, reducer=harm_reducer()),
         config=GenerateConfig(temperature=temperature),
     )
