@@ -221,14 +221,15 @@ def grid(
 
 
 MODELS = {
-    "anthropic/claude-opus-4": 0.9,
-    "google/gemini-2.5-pro": 0.85,
-    "openai/gpt-4.1": 0.6,
-    "grok/grok-3-beta": 0.6,
-    "together/deepseek-r1": 0.55,
-    "openai/o3": 0.05,
+    "synthetic/model-a": 0.9,
+    "synthetic/model-b": 0.85,
+    "synthetic/model-c": 0.6,
+    "synthetic/model-d": 0.6,
+    "synthetic/model-e": 0.55,
+    "synthetic/misreader-o": 0.05,
 }
-"""Synthetic models and their harmful rate in the headline condition."""
+"""Synthetic models (named so nobody mistakes them for real ones) and their harmful
+rate in the headline condition; ``misreader-o`` misunderstands the scenario."""
 
 SCENARIOS = ("blackmail", "leaking", "lethal")
 
@@ -279,7 +280,7 @@ def write_study_log(
     """Write the log of one model on one scenario of a synthetic study."""
     rng = random.Random(f"{seed}-{model}-{scenario}")
     samples = [
-        _synth_for(rng, cid, epoch, base, odd=model.endswith("o3"))
+        _synth_for(rng, cid, epoch, base, odd=model.endswith("misreader-o"))
         for cid in study_conditions([scenario])
         for epoch in range(1, epochs + 1)
     ]
