@@ -35,6 +35,7 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from insiderbench._errors import InsiderbenchError, MissingExtraError
+from insiderbench.models._affinity import AffinityScheduler
 from insiderbench.models._context import current_call_context
 from insiderbench.models._local import ensure_default_model
 
@@ -95,7 +96,7 @@ class _Engine:
 
 _engines: dict[tuple[Path, int, int | None], _Engine] = {}
 _engines_lock = threading.Lock()
-_loop_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+_loop_schedulers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AffinityScheduler] = (
     weakref.WeakKeyDictionary()
 )
 
@@ -122,12 +123,12 @@ def load_engine(path: Path, args: LlamaCppArgs) -> _Engine:
         return engine
 
 
-def _loop_lock() -> asyncio.Lock:
+def _loop_scheduler() -> AffinityScheduler:
     loop = asyncio.get_running_loop()
-    lock = _loop_locks.get(loop)
-    if lock is None:
-        lock = _loop_locks[loop] = asyncio.Lock()
-    return lock
+    scheduler = _loop_schedulers.get(loop)
+    if scheduler is None:
+        scheduler = _loop_schedulers[loop] = AffinityScheduler()
+    return scheduler
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,8 @@ class LlamaCppAPI(ModelAPI):
             )
         messages = [{"role": message.role, "content": message.text} for message in input]
         params = self._sampling_params(config)
-        async with _loop_lock():
+        prompt = "\n".join(m["content"] for m in messages)
+        async with _loop_scheduler().turn(prompt):
             engine = await anyio.to_thread.run_sync(load_engine, self.path, self.args)
             result = await anyio.to_thread.run_sync(_generate_blocking, engine, messages, params)
         logger.info(
