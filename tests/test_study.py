@@ -123,3 +123,15 @@ def test_price_lookup_does_not_confuse_variants() -> None:
     assert price_for("openai/o3-mini") is None
     assert price_for("anthropic/claude-sonnet-4-20250514") == (3.0, 15.0)
     assert price_for("llamacpp/local") == (0.0, 0.0)
+
+
+def test_in_process_models_get_no_timeouts() -> None:
+    from insiderbench.study._run import model_config
+
+    study = quickstart_study()
+    local = model_config(study.models[0], study)
+    assert local.attempt_timeout is None and local.timeout is None
+    assert local.max_retries == study.reliability.max_retries
+    hosted = model_config(ModelSpec(name="openai/gpt-4.1"), study)
+    assert hosted.attempt_timeout == study.reliability.attempt_timeout
+    assert hosted.timeout == study.reliability.timeout

@@ -28,9 +28,21 @@ class RunOutcome:
     errors: list[str] = field(default_factory=list)
 
 
-def reliability_config(study: StudySpec) -> GenerateConfig:
-    """Retry and timeout options shared by the evaluated models and the judge."""
+IN_PROCESS_PROVIDERS = ("llamacpp", "replay")
+"""Providers that run inside this process: no network to time out, and a call may
+wait its turn for the one local model far longer than any attempt timeout."""
+
+
+def reliability_config(study: StudySpec, model: str | None = None) -> GenerateConfig:
+    """Retry and timeout options shared by the evaluated models and the judge.
+
+    In-process models get no timeouts: a sample queued behind others for the
+    single local model is not a fault, and timing it out would throw away and
+    restart minutes of generation.
+    """
     rel = study.reliability
+    if model is not None and model.split("/", 1)[0] in IN_PROCESS_PROVIDERS:
+        return GenerateConfig(max_retries=rel.max_retries)
     return GenerateConfig(
         max_retries=rel.max_retries, timeout=rel.timeout, attempt_timeout=rel.attempt_timeout
     )
@@ -38,7 +50,7 @@ def reliability_config(study: StudySpec) -> GenerateConfig:
 
 def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
     """The generation config for one evaluated model, including reliability options."""
-    return reliability_config(study).merge(
+    return reliability_config(study, spec.name).merge(
         GenerateConfig(
             max_tokens=spec.max_tokens,
             max_connections=spec.max_connections,
@@ -79,7 +91,8 @@ def build_tasks(study: StudySpec) -> list[Any]:
     ids = [c.id for c in study.resolve_conditions()]
     roles: dict[str, str | Model] = {}
     if study.judge:
-        roles[GRADER_ROLE] = _build_model(study.judge, reliability_config(study), {}, "judge")
+        judge_config = reliability_config(study, study.judge)
+        roles[GRADER_ROLE] = _build_model(study.judge, judge_config, {}, "judge")
     policy = study.effective_policy.value
     tasks = []
     for spec in study.models:
