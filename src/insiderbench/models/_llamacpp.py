@@ -12,6 +12,7 @@ template, which llama-cpp-python reads from the GGUF metadata.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import threading
 import time
@@ -99,6 +100,22 @@ _engines_lock = threading.Lock()
 _loop_schedulers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AffinityScheduler] = (
     weakref.WeakKeyDictionary()
 )
+
+
+@atexit.register
+def _close_engines() -> None:
+    """Free loaded models before interpreter shutdown tears down llama.cpp's bindings.
+
+    Left to garbage collection at exit, llama-cpp-python's destructor runs after
+    its C bindings are gone and prints a traceback.
+    """
+    with _engines_lock:
+        engines = list(_engines.values())
+        _engines.clear()
+    for engine in engines:
+        close = getattr(engine.llama, "close", None)
+        if close is not None:
+            close()
 
 
 def load_engine(path: Path, args: LlamaCppArgs) -> _Engine:
