@@ -65,7 +65,9 @@ async def test_only_one_holder_at_a_time_and_cancellation_passes_the_turn_on() -
 async def test_scheduler_is_free_after_each_batch(n: int) -> None:
     scheduler = AffinityScheduler()
     for _ in range(2):
-        await asyncio.gather(*(scheduler_call(scheduler, f"x{i}") for i in range(n)))
+        async with asyncio.timeout(2):  # a scheduler left busy would hang here
+            await asyncio.gather(*(scheduler_call(scheduler, f"x{i}") for i in range(n)))
+        assert not scheduler._busy and not scheduler._waiters
 
 
 async def scheduler_call(scheduler: AffinityScheduler, prompt: str) -> None:
