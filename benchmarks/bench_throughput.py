@@ -123,6 +123,25 @@ def latency_bound(samples: int = 1000, latency: float = 1.0, connections: int = 
         )
 
 
+def latency_bound_peer(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
+    """The peer on the same latency-bound case (agent and judge calls: ideal 2x the waiting)."""
+    with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+        cmd = ["inspect", "eval", "inspect_evals/agentic_misalignment"]
+        cmd += ["--model", "openai-api/bench/agent", "--epochs", str(samples)]
+        cmd += ["--max-connections", str(connections), "--max-samples", str(connections)]
+        cmd += ["--display", "none", "--log-dir", tmp]
+        env = {**os.environ, **server.env("bench")}
+        env["INSPECT_GRADER_MODEL"] = "openai-api/bench/judge"
+        result = _run(cmd, env, server)
+        ideal = 2 * samples / connections * latency
+        ratio = (result.wall - result.startup) / ideal
+        print(
+            f"latency-bound (peer, agent + judge): wall {result.wall:.1f} s, start-up "
+            f"{result.startup:.1f} s, waiting {result.wall - result.startup:.1f} s = {ratio:.2f}x "
+            f"ideal {ideal:.0f} s (exit {result.code})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="10 and 40 samples (smoke run)")
@@ -134,6 +153,8 @@ def main() -> None:
         throughput(server, args.kinds.split(","), sizes)
     if not args.skip_latency:
         latency_bound()
+        if "peer" in args.kinds.split(","):
+            latency_bound_peer()
 
 
 if __name__ == "__main__":
