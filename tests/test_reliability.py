@@ -251,3 +251,16 @@ def test_api_key_is_never_written(server: FaultServer, tmp_path: Path) -> None:
     leaks = [str(p) for p, data in files if secret.encode() in data]
     assert leaks == []
     assert secret not in result.stdout + result.stderr
+
+
+def test_a_model_that_errors_on_every_call_is_reported(server: FaultServer, tmp_path: Path) -> None:
+    server.set_rates({"server_error": 1.0})
+    study = _study(tmp_path, 2, judge=False)
+    proc = _run(_command(study), _env(server, tmp_path), tmp_path)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert "8 of 8 samples are not measured" in proc.stderr, proc.stderr
+    assert "500" in proc.stderr or "InternalServerError" in proc.stderr, proc.stderr
+    assert "resume with:" in proc.stderr and "Traceback" not in proc.stderr
+    frame = load_samples([tmp_path / "logs"])
+    assert len(frame) == 8 and (frame["status"].astype(str) == "error").all()
+    assert frame["harmful"].isna().all()
