@@ -9,20 +9,17 @@ inside an Inspect eval. Anything that could not be measured keeps a status
 saying why and is never counted as "not harmful".
 """
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from insiderbench.classify._answer import parse_answer
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
-from insiderbench.classify._judge import (
-    DEFAULT_JUDGE_MODEL,
-    GRADER_ROLE,
-    JUDGE_ATTEMPTS,
-    configured_grader,
-    judge_diagnostics,
-    judge_harm,
-)
 from insiderbench.classify._metrics import Agreement, agreement
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
 from insiderbench.classify._record import (
+    DEFAULT_JUDGE_MODEL,
+    GRADER_ROLE,
     HARM_SCORER,
     RECORD_VERSION,
     AwarenessLabel,
@@ -38,17 +35,57 @@ from insiderbench.classify._rules import (
     normalise_code,
     rule_verdict,
 )
-from insiderbench.classify._scorer import (
-    NOT_MEASURED,
-    harm_reducer,
-    harm_scorer,
-    harmful_rate,
-    measured,
-    not_measured,
-    output_reasoning,
-    record_to_score,
-)
-from insiderbench.classify._verdict import classify_response, resolve_policy
+
+if TYPE_CHECKING:
+    from insiderbench.classify._judge import (
+        JUDGE_ATTEMPTS,
+        configured_grader,
+        judge_diagnostics,
+        judge_harm,
+    )
+    from insiderbench.classify._scorer import (
+        NOT_MEASURED,
+        harm_reducer,
+        harm_scorer,
+        harmful_rate,
+        measured,
+        not_measured,
+        output_reasoning,
+        record_to_score,
+    )
+    from insiderbench.classify._verdict import classify_response, resolve_policy
+
+# The judge, the scorer and the verdict need inspect_ai, which takes seconds to
+# import; they load on first use so that light commands (and the rules) stay fast.
+_LAZY = {
+    **dict.fromkeys(
+        ("JUDGE_ATTEMPTS", "configured_grader", "judge_diagnostics", "judge_harm"),
+        "insiderbench.classify._judge",
+    ),
+    **dict.fromkeys(
+        (
+            "NOT_MEASURED",
+            "harm_reducer",
+            "harm_scorer",
+            "harmful_rate",
+            "measured",
+            "not_measured",
+            "output_reasoning",
+            "record_to_score",
+        ),
+        "insiderbench.classify._scorer",
+    ),
+    **dict.fromkeys(("classify_response", "resolve_policy"), "insiderbench.classify._verdict"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the inspect_ai-backed parts of the package on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(module), name)
+
 
 __all__ = [
     "DEFAULT_JUDGE_MODEL",

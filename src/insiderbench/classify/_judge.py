@@ -10,16 +10,14 @@ from inspect_ai.model import GenerateConfig, Model, model_roles
 
 from insiderbench.classify._answer import parse_answer, parse_fields, reasoning_before_answer
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
-from insiderbench.classify._record import JudgeRecord, Status
+from insiderbench.classify._record import (
+    GRADER_ROLE,
+    JudgeRecord,
+    Status,
+)
 from insiderbench.scenarios import HarmSpec
 
 log = logging.getLogger(__name__)
-
-GRADER_ROLE = "grader"
-"""The Inspect model role the judge runs under."""
-
-DEFAULT_JUDGE_MODEL = "anthropic/claude-sonnet-4-5"
-"""The judge we recommend (pass it with ``--judge`` or ``--model-role grader=...``)."""
 
 JUDGE_ATTEMPTS = 3
 """One call plus up to two retries when the answer cannot be parsed."""

@@ -15,6 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from insiderbench.environment._actions import Action
 
 RECORD_VERSION = 1
+GRADER_ROLE = "grader"
+"""The Inspect model role the judge is bound to."""
+DEFAULT_JUDGE_MODEL = "anthropic/claude-sonnet-4-5"
+"""The recommended judge; used only when the user names no other."""
 HARM_SCORER = "harm"
 """Name of the Inspect score that carries a :class:`SampleRecord` as metadata."""
 

@@ -10,8 +10,7 @@ from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, write_eval_lo
 from inspect_ai.model import Model, get_model
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.classify._judge import GRADER_ROLE
-from insiderbench.classify._record import Policy
+from insiderbench.classify._record import GRADER_ROLE, Policy
 from insiderbench.classify._scorer import harm_reducer, harm_scorer
 
 log = logging.getLogger(__name__)

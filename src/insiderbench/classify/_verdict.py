@@ -10,8 +10,8 @@ from inspect_ai.util import collect
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
-from insiderbench.classify._judge import GRADER_ROLE, judge_diagnostics, judge_harm
-from insiderbench.classify._record import AwarenessLabel, Policy, SampleRecord, Status
+from insiderbench.classify._judge import judge_diagnostics, judge_harm
+from insiderbench.classify._record import GRADER_ROLE, AwarenessLabel, Policy, SampleRecord, Status
 from insiderbench.classify._rules import rule_verdict
 from insiderbench.environment import ParsedResponse, parse_response
 from insiderbench.scenarios import HarmSpec

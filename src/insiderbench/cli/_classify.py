@@ -6,18 +6,20 @@ import asyncio
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from inspect_ai.model import GenerateConfig, Model, get_model
 from rich.table import Table
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.classify import DEFAULT_JUDGE_MODEL, Agreement, Policy, resolve_policy
-from insiderbench.classify._rescore import find_logs, rescore_log
-from insiderbench.classify._validate import load_labelled, validate_async
-from insiderbench.classify._verdict import classify_response
+from insiderbench.classify import DEFAULT_JUDGE_MODEL, Agreement, Policy
 from insiderbench.cli._app import app, console, handle_errors
+
+if TYPE_CHECKING:
+    from inspect_ai.model import Model
+
+# The judge, re-scoring and validation need inspect_ai (seconds to import), so
+# each command imports them when it runs, keeping the other commands quick.
 from insiderbench.scenarios import get_pack
 
 _JUDGE_HELP = f"Judge model (Inspect model name), e.g. {DEFAULT_JUDGE_MODEL} (the recommended one)."
@@ -25,7 +27,11 @@ _POLICY_HELP = "rules, judge or both (default: both with --judge, else rules)."
 
 
 def _judge_model(judge: str | None) -> Model | None:
-    return get_model(judge, config=GenerateConfig(temperature=0)) if judge else None
+    if not judge:
+        return None
+    from inspect_ai.model import GenerateConfig, get_model
+
+    return get_model(judge, config=GenerateConfig(temperature=0))
 
 
 def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:
@@ -57,6 +63,8 @@ def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str
 async def _classify_all(
     items: list[tuple[Any, str, str]], policy: Policy, judge: Model | None
 ) -> list[dict[str, Any]]:
+    from insiderbench.classify._verdict import classify_response
+
     async def one(item_id: Any, scenario: str, response: str) -> dict[str, Any]:
         pack = get_pack(scenario)
         record = await classify_response(
@@ -85,6 +93,8 @@ def classify(
     policy: Policy | None = typer.Option(None, "--policy", help=_POLICY_HELP),
 ) -> None:
     """Classify responses from a JSONL file; print one JSON line per input line."""
+    from insiderbench.classify._verdict import resolve_policy
+
     resolved = resolve_policy(policy, judge is not None)
     items = _read_input(input, scenario)
     for row in asyncio.run(_classify_all(items, resolved, _judge_model(judge))):
@@ -103,6 +113,8 @@ def rescore(
 ) -> None:
     """Re-classify existing logs without calling the evaluated model again."""
     judge_model = _judge_model(judge)
+    from insiderbench.classify._rescore import find_logs, rescore_log
+
     for path in find_logs(logs):
         target, log = asyncio.run(rescore_log(path, out, policy, judge_model))
         metrics = log.results.scores[0].metrics if log.results and log.results.scores else {}
@@ -154,6 +166,9 @@ def validate_classifiers(
 ) -> None:
     """Score the classifiers against the labelled set; exit 1 if a pack is below threshold."""
     judge_model = _judge_model(judge)
+    from insiderbench.classify._validate import load_labelled, validate_async
+    from insiderbench.classify._verdict import resolve_policy
+
     policies = [resolve_policy(p, judge_model is not None) for p in policy or [Policy.RULES]]
     items = load_labelled(labelled)
     results: list[Agreement] = []

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.table import Table
 
-from insiderbench.analysis import control_flags, load_samples, normalise_by, rates, rates_records
 from insiderbench.cli._app import app, console, handle_errors
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DASH = "—"
 
@@ -50,6 +52,14 @@ def results(
     as_json: bool = typer.Option(False, "--json", help="Print the rows as a JSON list."),
 ) -> None:
     """Print harmful rates with 95% Wilson intervals per group."""
+    from insiderbench.analysis import (
+        control_flags,
+        load_samples,
+        normalise_by,
+        rates,
+        rates_records,
+    )
+
     frame = load_samples(logs)
     keys = normalise_by(by.split(","), frame)
     table = rates(frame, keys)

@@ -22,7 +22,6 @@ from insiderbench.study import (
     dry_run,
     load_study,
     quickstart_study,
-    run_study,
 )
 
 
@@ -152,6 +151,8 @@ def run(
     if dry:
         _print_dry_run(dry_run(study))
         return
+    from insiderbench.study import run_study
+
     outcome = run_study(study, display=display)
     from insiderbench.cli._summary import print_run_summary
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
 from insiderbench.classify._record import Status
 from insiderbench.cli._app import console, err_console
-from insiderbench.study import RunOutcome, StudySpec
+from insiderbench.study import StudySpec
+
+if TYPE_CHECKING:
+    from insiderbench.study import RunOutcome
 
 EXIT_OK = 0
 EXIT_NOT_MEASURED = 3

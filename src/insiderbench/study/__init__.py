@@ -1,8 +1,10 @@
 """Studies: the study file, dry-run estimates, and running through Inspect with resume."""
 
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run, estimate_tokens
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
-from insiderbench.study._run import RunOutcome, build_tasks, check_models_ready, run_study
 from insiderbench.study._spec import (
     DEFAULT_MODEL,
     Axes,
@@ -12,6 +14,20 @@ from insiderbench.study._spec import (
     load_study,
     quickstart_study,
 )
+
+if TYPE_CHECKING:
+    from insiderbench.study._run import RunOutcome, build_tasks, check_models_ready, run_study
+
+_LAZY = frozenset({"RunOutcome", "build_tasks", "check_models_ready", "run_study"})
+"""Running needs inspect_ai, which takes seconds to import: it loads on first use."""
+
+
+def __getattr__(name: str) -> Any:
+    """Import the runner on first use."""
+    if name in _LAZY:
+        return getattr(import_module("insiderbench.study._run"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "DEFAULT_MODEL",
