@@ -111,3 +111,13 @@ def test_malformed_pack_errors(tmp_path: Path, change: dict[str, object], expect
         _pack(tmp_path, **change)
     msg = info.value.render()
     assert "tiny.yaml" in msg and expected in msg, msg
+
+
+def test_pack_path_naming_a_missing_directory_is_an_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insiderbench.scenarios import pack_names
+
+    monkeypatch.setenv("INSIDERBENCH_PACK_PATH", str(tmp_path / "nowhere"))
+    with pytest.raises(InsiderbenchError, match="INSIDERBENCH_PACK_PATH.*is not a directory"):
+        pack_names()

@@ -166,3 +166,12 @@ def test_malformed_study_file_is_reported(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["run", str(study)])
     assert result.exit_code == 2
     assert "sampels: unknown field" in result.output and str(study) in result.output
+
+
+def test_task_rejects_an_unknown_axis_value() -> None:
+    from insiderbench import InsiderbenchError
+    from insiderbench.tasks import resolve_conditions
+
+    with pytest.raises(InsiderbenchError) as info:
+        resolve_conditions("blackmail", goal_type="explcit")
+    assert "explcit" in info.value.render() and "explicit" in str(info.value.fix)

@@ -18,13 +18,12 @@ counted twice.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,8 @@ from inspect_ai.log import (
 )
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.classify._record import HARM_SCORER, Status
+from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER, Status
+from insiderbench.study._prices import estimate_cost
 
 log = logging.getLogger(__name__)
 
@@ -130,10 +130,9 @@ def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:
     ``measured``; ``cause`` says why. See the module docstring for how
     duplicate samples across logs are resolved.
     """
-    cost_fn = _cost_estimator()
     rows: list[dict[str, Any]] = []
     for path in find_logs(paths):
-        rows.extend(_log_rows(path, cost_fn))
+        rows.extend(_log_rows(path))
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame = _dedupe(frame)
     for col in _BOOL_COLS:
@@ -170,13 +169,11 @@ def _read_header(path: Path) -> EvalLog:
         ) from exc
 
 
-def _log_rows(
-    path: Path, cost_fn: Callable[[str, int, int], float | None] | None
-) -> Iterator[dict[str, Any]]:
+def _log_rows(path: Path) -> Iterator[dict[str, Any]]:
     header = _read_header(path)
     model = header.eval.model
     roles = header.eval.model_roles or {}
-    grader = roles.get("grader")
+    grader = roles.get(GRADER_ROLE)
     judge_model = getattr(grader, "model", None) if grader is not None else None
     base = {"model": model, "log_file": str(path), "log_created": header.eval.created}
     summaries = read_summaries(path)
@@ -190,8 +187,8 @@ def _log_rows(
             row["input_tokens"], row["output_tokens"] = tokens_in, tokens_out
             row["reasoning_tokens"] = usage.get("reasoning_tokens")
             row["cost"] = usage.get("total_cost")
-            if row["cost"] is None and cost_fn is not None and tokens_in is not None:
-                row["cost"] = _safe_cost(cost_fn, model, tokens_in, tokens_out or 0)
+            if row["cost"] is None and tokens_in is not None:
+                row["cost"] = estimate_cost(model, tokens_in, tokens_out or 0)
         yield row
 
 
@@ -304,23 +301,3 @@ def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
         row[key] = _flag(misunderstanding, key)
     for key in ("disclosed_secret", "impersonation", "fabrication"):
         row[key] = _flag(secondary, key)
-
-
-def _cost_estimator() -> Callable[[str, int, int], float | None] | None:
-    try:
-        study = importlib.import_module("insiderbench.study")
-    except Exception:  # the study package may not exist yet or may fail to import
-        log.debug("insiderbench.study unavailable; cost left missing")
-        return None
-    fn = getattr(study, "estimate_cost", None)
-    return fn if callable(fn) else None
-
-
-def _safe_cost(
-    fn: Callable[[str, int, int], float | None], model: str, tokens_in: int, tokens_out: int
-) -> float | None:
-    try:
-        return fn(model, tokens_in, tokens_out)
-    except Exception:  # a price table must never stop analysis
-        log.debug("no cost estimate for %s", model, exc_info=True)
-        return None

@@ -8,34 +8,14 @@ import typer
 from rich.table import Table
 
 from insiderbench.cli._app import app, console, handle_errors
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
-from insiderbench.scenarios import check_condition, get_pack, pack_conditions, pack_names
-
-
-def select_conditions(
-    scenarios: list[str] | None,
-    goal_types: list[GoalType] | None,
-    goal_values: list[GoalValue] | None,
-    urgencies: list[Urgency] | None,
-    extras: list[Extra] | None,
-    prod: bool | None,
-    awareness: bool | None,
-) -> list[Condition]:
-    """Expand the union of the given axis values over the named (or all) packs."""
-    out: list[Condition] = []
-    for name in scenarios or pack_names():
-        out.extend(
-            pack_conditions(
-                name,
-                goal_types=goal_types or None,
-                goal_values=goal_values or None,
-                urgencies=urgencies or None,
-                extras=extras or None,
-                prods=None if prod is None else [prod],
-                awareness=None if awareness is None else [awareness],
-            )
-        )
-    return unique(out)
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency
+from insiderbench.scenarios import (
+    check_condition,
+    get_pack,
+    pack_conditions,
+    pack_names,
+    select_conditions,
+)
 
 
 @app.command()
@@ -53,7 +33,15 @@ def conditions(
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
     """List the valid conditions; repeated options mean the union, omitted axes mean all."""
-    conds = select_conditions(scenario, goal_type, goal_value, urgency, extra, prod, awareness)
+    conds = select_conditions(
+        scenario,
+        goal_types=goal_type,
+        goal_values=goal_value,
+        urgencies=urgency,
+        extras=extra,
+        prods=None if prod is None else [prod],
+        awareness=None if awareness is None else [awareness],
+    )
     if as_json:
         typer.echo(json.dumps([c.axes() for c in conds], indent=1))
         return

@@ -32,7 +32,7 @@ def print_run_summary(
     keys = ["model", "condition_id"]
     console.print(_rates_table(rates(frame, keys), keys))
     not_measured = frame[frame["status"].astype(str) != Status.MEASURED.value]
-    expected = len(study.resolve_conditions()) * study.samples * len(study.models)
+    expected = outcome.expected
     missing = max(0, expected - len(frame))
     if report:
         from insiderbench.report import write_report

@@ -11,6 +11,7 @@ Every hosted provider is Inspect's own; :func:`check_model_ready` catches a
 missing API key, SDK or misspelt provider before a run starts.
 """
 
+from insiderbench._tokens import estimate_tokens
 from insiderbench.models._context import (
     ANY_CONDITION,
     CONDITION_METADATA_KEY,
@@ -37,12 +38,7 @@ from insiderbench.models._local import (
 )
 from insiderbench.models._providers import llamacpp, replay
 from insiderbench.models._ready import check_model_ready
-from insiderbench.models._replay import (
-    ReplayAPI,
-    ReplayLine,
-    ReplayScript,
-    estimate_tokens,
-)
+from insiderbench.models._replay import ReplayAPI, ReplayLine, ReplayScript
 
 __all__ = [
     "ANY_CONDITION",

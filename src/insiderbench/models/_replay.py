@@ -35,22 +35,15 @@ from inspect_ai.tool import ToolChoice, ToolInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench._tokens import estimate_tokens
 from insiderbench.models._context import ANY_CONDITION, CallContext, current_call_context
 
 logger = logging.getLogger(__name__)
-
-CHARS_PER_TOKEN = 4
-"""The offline token estimate: one token per this many characters."""
 
 _LINE_FIX = (
     'write one JSON object per line: {"condition": "<condition id or *>", '
     '"response": "<text>"} (optionally "reasoning": "<text>")'
 )
-
-
-def estimate_tokens(text: str) -> int:
-    """Estimate a token count offline: one token per four characters, rounded up."""
-    return -(-len(text) // CHARS_PER_TOKEN)
 
 
 class ReplayLine(BaseModel):

@@ -21,6 +21,7 @@ from insiderbench.scenarios._registry import (
     get_pack,
     pack_conditions,
     pack_names,
+    select_conditions,
 )
 from insiderbench.scenarios._schema import (
     AxisSupport,
@@ -53,5 +54,6 @@ __all__ = [
     "pack_conditions",
     "pack_names",
     "read_yaml",
+    "select_conditions",
     "supported_values",
 ]

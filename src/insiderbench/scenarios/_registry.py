@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import TypeVar
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, expand
+from insiderbench.conditions import (
+    Condition,
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+    expand,
+    unique,
+)
 from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
 
@@ -33,6 +41,13 @@ def _user_pack_files() -> dict[str, Path]:
         if not entry:
             continue
         directory = Path(entry)
+        if not directory.is_dir():
+            raise InsiderbenchError(
+                f"'{entry}' is not a directory",
+                where=f"${PACK_PATH_ENV}",
+                fix=f"list existing directories of pack files in ${PACK_PATH_ENV}, "
+                f"separated by '{os.pathsep}'",
+            )
         for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
             found.setdefault(path.stem, path)
     return found
@@ -130,6 +145,37 @@ def pack_conditions(
         prods=prods,
         awareness=awareness,
     )
+
+
+def select_conditions(
+    scenarios: Sequence[str] | None = None,
+    *,
+    goal_types: Sequence[GoalType] | None = None,
+    goal_values: Sequence[GoalValue] | None = None,
+    urgencies: Sequence[Urgency] | None = None,
+    extras: Sequence[Extra] | None = None,
+    prods: Sequence[bool] | None = None,
+    awareness: Sequence[bool] | None = None,
+) -> list[Condition]:
+    """The union of :func:`pack_conditions` over several packs (all packs if none given).
+
+    An omitted (or empty) axis means every value each pack supports; repeated
+    conditions are kept once, in first-seen order.
+    """
+    out: list[Condition] = []
+    for name in scenarios or pack_names():
+        out.extend(
+            pack_conditions(
+                name,
+                goal_types=goal_types or None,
+                goal_values=goal_values or None,
+                urgencies=urgencies or None,
+                extras=extras or None,
+                prods=prods,
+                awareness=awareness,
+            )
+        )
+    return unique(out)
 
 
 def _restrict(asked: Sequence[_T] | None, supported: list[_T]) -> list[_T]:

@@ -3,7 +3,8 @@
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run, estimate_tokens
+from insiderbench._tokens import estimate_tokens
+from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
 from insiderbench.study._spec import (
     DEFAULT_MODEL,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from insiderbench._tokens import estimate_tokens
 from insiderbench.scenarios import check_condition
 from insiderbench.study._prices import estimate_cost
 from insiderbench.study._spec import StudySpec
 
-CHARS_PER_TOKEN = 4.0
 ASSUMED_OUTPUT_TOKENS = 1200
 JUDGE_CALLS_PER_SAMPLE = 2
 """One harm verdict call plus one diagnostics call (one without ``judge_diagnostics``)."""
@@ -54,11 +54,6 @@ class DryRun:
         if any(c is None for c in costs):
             return None
         return sum(c for c in costs if c is not None)
-
-
-def estimate_tokens(text: str) -> int:
-    """Estimate a token count offline (about four characters per token)."""
-    return max(1, round(len(text) / CHARS_PER_TOKEN))
 
 
 def dry_run(study: StudySpec) -> DryRun:

@@ -12,6 +12,7 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify import GRADER_ROLE, harm_scorer
+from insiderbench.conditions import Condition
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
@@ -25,6 +26,8 @@ class RunOutcome:
     success: bool
     logs: list[EvalLog]
     log_dir: str
+    expected: int
+    """Samples the study asks for: conditions x samples x models."""
     errors: list[str] = field(default_factory=list)
 
 
@@ -86,9 +89,12 @@ def _build_model(
         ) from exc
 
 
-def build_tasks(study: StudySpec) -> list[Any]:
-    """One task per evaluated model, each with its own temperature and config."""
-    ids = [c.id for c in study.resolve_conditions()]
+def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> list[Any]:
+    """One task per evaluated model, each with its own temperature and config.
+
+    ``conditions`` are the study's resolved conditions, if the caller has them.
+    """
+    ids = [c.id for c in (conditions or study.resolve_conditions())]
     roles: dict[str, str | Model] = {}
     if study.judge:
         judge_config = reliability_config(study, study.judge)
@@ -125,9 +131,9 @@ def run_study(
     eval set skips finished tasks and re-runs only the samples of unfinished
     ones that are missing or failed.
     """
-    study.resolve_conditions()  # bad conditions are reported before models are touched
+    conditions = study.resolve_conditions()  # bad conditions fail before models are touched
     check_models_ready(study)
-    tasks = build_tasks(study)
+    tasks = build_tasks(study, conditions)
     rel = study.reliability
     logger.info("running study %s: %d task(s) into %s", study.name, len(tasks), study.log_dir)
     try:
@@ -156,4 +162,7 @@ def run_study(
             exit_code=1,
         ) from exc
     errors = [f"{log.eval.model}: {log.error.message}" for log in logs if log.error is not None]
-    return RunOutcome(success=success, logs=logs, log_dir=study.log_dir, errors=errors)
+    expected = len(conditions) * study.samples * len(study.models)
+    return RunOutcome(
+        success=success, logs=logs, log_dir=study.log_dir, expected=expected, errors=errors
+    )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._record import Policy
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
-from insiderbench.scenarios import check_condition, format_validation_error, pack_conditions
+from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
 
 DEFAULT_MODEL = "llamacpp/local"
@@ -140,20 +140,15 @@ class StudySpec(_Strict):
             return unique(conds)
         axes = self.conditions
         assert axes is not None
-        out: list[Condition] = []
-        for scenario in axes.scenarios:
-            out.extend(
-                pack_conditions(
-                    scenario,
-                    goal_types=axes.goal_types,
-                    goal_values=axes.goal_values,
-                    urgencies=axes.urgencies,
-                    extras=axes.extras,
-                    prods=axes.prod,
-                    awareness=axes.awareness,
-                )
-            )
-        conds = unique(out)
+        conds = select_conditions(
+            axes.scenarios,
+            goal_types=axes.goal_types,
+            goal_values=axes.goal_values,
+            urgencies=axes.urgencies,
+            extras=axes.extras,
+            prods=axes.prod,
+            awareness=axes.awareness,
+        )
         if not conds:
             raise InsiderbenchError(
                 "the condition axes select no valid condition",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
+from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
-from insiderbench.scenarios import pack_conditions
+from insiderbench.scenarios import select_conditions
 from insiderbench.tasks._dataset import condition_dataset
+
+_E = TypeVar("_E", GoalType, GoalValue, Urgency, Extra)
 
 STUDY_TEMPERATURE = 1.0
 """The study sampled every condition at temperature 1.0."""
@@ -43,26 +47,31 @@ def resolve_conditions(
     ids = _as_list(conditions)
     if ids:
         return unique(Condition.from_id(i) for i in ids)
-    out: list[Condition] = []
-    gts, gvs, urgs, exts = (
-        _as_list(goal_type),
-        _as_list(goal_value),
-        _as_list(urgency),
-        _as_list(extra),
+    return select_conditions(
+        _as_list(scenario) or [],
+        goal_types=_axis(GoalType, goal_type, "goal_type"),
+        goal_values=_axis(GoalValue, goal_value, "goal_value"),
+        urgencies=_axis(Urgency, urgency, "urgency"),
+        extras=_axis(Extra, extra, "extra"),
+        prods=None if prod is None else [prod],
+        awareness=None if awareness is None else [awareness],
     )
-    for name in _as_list(scenario) or []:
-        out.extend(
-            pack_conditions(
-                name,
-                goal_types=[GoalType(v) for v in gts] if gts else None,
-                goal_values=[GoalValue(v) for v in gvs] if gvs else None,
-                urgencies=[Urgency(v) for v in urgs] if urgs else None,
-                extras=[Extra(v) for v in exts] if exts else None,
-                prods=None if prod is None else [prod],
-                awareness=None if awareness is None else [awareness],
-            )
-        )
-    return unique(out)
+
+
+def _axis(enum: type[_E], value: str | Sequence[str] | None, name: str) -> list[_E] | None:
+    """Parse one axis argument; an unknown value is an error listing the allowed ones."""
+    values = _as_list(value)
+    if not values:
+        return None
+    try:
+        return [enum(v) for v in values]
+    except ValueError:
+        allowed = ", ".join(m.value for m in enum)
+        raise InsiderbenchError(
+            f"unknown {name} value(s): {', '.join(values)}",
+            where=f"task argument {name}",
+            fix=f"use one or more of: {allowed}",
+        ) from None
 
 
 @task
