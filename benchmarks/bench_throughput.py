@@ -13,8 +13,11 @@ For each runner it measures, against one zero-latency fault-free server:
 - peak RSS of the run (``wait4`` on the child).
 
 Then the latency-bound case: 1,000 samples, 1 s server latency, 100
-connections, rules only; the ideal is 10 s of waiting plus start-up, and the
-run should finish within 1.3x of that.
+connections, rules only, run ``--repeat`` times (the machine's noise is a few
+seconds); the ideal is 10 s of waiting plus start-up, and the run should finish
+within 1.3x of that. "Waiting" is everything after the first request reaches
+the server, up to the process's exit: the run, the log's finalisation, the
+summary table and interpreter shutdown. ``--kinds ""`` runs only this case.
 
 The peer is ``inspect eval inspect_evals/agentic_misalignment`` with
 ``INSPECT_GRADER_MODEL`` on the same server (its default condition, the same
@@ -98,29 +101,38 @@ def throughput(server: FaultServer, kinds: list[str], sizes: tuple[int, int]) ->
         print(f"{kind:8} {small.startup:10.1f} {rate:19.1f} {rss:12.0f}", flush=True)
 
 
-def latency_bound(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
-    with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
-        study = {
-            "name": "latency",
-            "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
-            "condition_ids": [CONDITION],
-            "samples": samples,
-            "policy": "rules",
-            "max_samples": connections,
-            "log_dir": str(Path(tmp) / "logs"),
-        }
-        path = Path(tmp) / "study.yaml"
-        path.write_text(yaml.safe_dump(study), encoding="utf-8")
-        cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
-        result = _run([*cmd, "--no-report"], {**os.environ, **server.env("bench")}, server)
-        ideal = samples / connections * latency
-        ratio = (result.wall - result.startup) / ideal
+def latency_bound(
+    samples: int = 1000, latency: float = 1.0, connections: int = 100, repeat: int = 3
+) -> None:
+    """Rules only, ``max_samples`` left at insiderbench's default (twice the connections)."""
+    ideal = samples / connections * latency
+    ratios = []
+    for _ in range(repeat):
+        with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+            study = {
+                "name": "latency",
+                "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
+                "condition_ids": [CONDITION],
+                "samples": samples,
+                "policy": "rules",
+                "log_dir": str(Path(tmp) / "logs"),
+            }
+            path = Path(tmp) / "study.yaml"
+            path.write_text(yaml.safe_dump(study), encoding="utf-8")
+            cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
+            env = {**os.environ, **server.env("bench")}
+            result = _run([*cmd, "--no-report"], env, server)
+        waiting = result.wall - result.startup
+        ratios.append(waiting / ideal)
         print(
-            f"latency-bound: {samples} samples, {latency:g} s latency, {connections} connections: "
-            f"wall {result.wall:.1f} s, start-up {result.startup:.1f} s, "
-            f"waiting {result.wall - result.startup:.1f} s = {ratio:.2f}x ideal {ideal:.0f} s "
-            f"(exit {result.code})"
+            f"latency-bound: {samples} samples, {latency:g} s latency, {connections} "
+            f"connections: wall {result.wall:.1f} s, start-up {result.startup:.1f} s, "
+            f"waiting {waiting:.1f} s = {waiting / ideal:.2f}x ideal {ideal:.0f} s "
+            f"(exit {result.code})",
+            flush=True,
         )
+    ratios.sort()
+    print(f"latency-bound: median {ratios[len(ratios) // 2]:.2f}x over {repeat} run(s)")
 
 
 def latency_bound_peer(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
@@ -147,13 +159,16 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="10 and 40 samples (smoke run)")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--kinds", default="rules,judge,judge+diag,peer")
+    parser.add_argument("--repeat", type=int, default=3, help="latency-bound runs")
     args = parser.parse_args()
     sizes = (10, 40) if args.small else (50, 200)
-    with FaultServer(lifetime=3600) as server:
-        throughput(server, args.kinds.split(","), sizes)
+    kinds = [k for k in args.kinds.split(",") if k]
+    if kinds:
+        with FaultServer(lifetime=3600) as server:
+            throughput(server, kinds, sizes)
     if not args.skip_latency:
-        latency_bound()
-        if "peer" in args.kinds.split(","):
+        latency_bound(repeat=args.repeat)
+        if "peer" in kinds:
             latency_bound_peer()
 
 

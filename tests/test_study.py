@@ -135,3 +135,56 @@ def test_in_process_models_get_no_timeouts() -> None:
     hosted = model_config(ModelSpec(name="openai/gpt-4.1"), study)
     assert hosted.attempt_timeout == study.reliability.attempt_timeout
     assert hosted.timeout == study.reliability.timeout
+
+
+def _with_models(*models: dict[str, object], max_samples: int | None = None) -> StudySpec:
+    return StudySpec.model_validate(
+        {
+            "name": "concurrency",
+            "models": list(models),
+            "condition_ids": ["blackmail_explicit-america_replacement"],
+            "max_samples": max_samples,
+        }
+    )
+
+
+def test_sample_concurrency_defaults_to_twice_the_connections() -> None:
+    study = _with_models(
+        {"name": "openai/gpt-4.1", "max_connections": 40},
+        {"name": "anthropic/claude-opus-4-1", "max_connections": 100},
+        {"name": "llamacpp/local"},  # in-process: has no say
+    )
+    assert study.sample_concurrency() == 200
+    # an explicit max_samples always wins
+    assert _with_models({"name": "openai/gpt-4.1"}, max_samples=7).sample_concurrency() == 7
+    # a model without max_connections runs under Inspect's adaptive controller,
+    # which sets sample concurrency itself: leave Inspect's default
+    mixed = _with_models(
+        {"name": "openai/gpt-4.1", "max_connections": 40}, {"name": "anthropic/claude-opus-4-1"}
+    )
+    assert mixed.sample_concurrency() is None
+    assert _with_models({"name": "replay/x.jsonl"}).sample_concurrency() is None
+
+
+def test_run_gc_freezes_tunes_and_restores() -> None:
+    import gc
+
+    from insiderbench.study._gc import RUN_THRESHOLDS, run_gc
+
+    gc.unfreeze()  # an in-process `insiderbench run` earlier in the session froze the heap
+    before = gc.get_threshold()
+    with run_gc():
+        assert gc.get_threshold() == RUN_THRESHOLDS
+        assert gc.get_freeze_count() > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
+    # a process that froze its heap itself (the CLI does) keeps it frozen
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with run_gc():
+            pass
+        assert gc.get_freeze_count() >= frozen
+        assert gc.get_threshold() == before
+    finally:
+        gc.unfreeze()

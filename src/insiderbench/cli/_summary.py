@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from insiderbench.analysis import load_samples, rates
 from insiderbench.classify._record import Status
 from insiderbench.cli._app import console, err_console
+from insiderbench.cli._results import _rates_table
 from insiderbench.study import StudySpec
 
 if TYPE_CHECKING:
@@ -23,9 +25,6 @@ def print_run_summary(
     outcome: RunOutcome, study: StudySpec, *, resume_command: str, report: bool
 ) -> int:
     """Print the rates table and any unmeasured samples; return the exit code."""
-    from insiderbench.analysis import load_samples, rates
-    from insiderbench.cli._results import _rates_table
-
     frame = load_samples([outcome.log_dir])
     models = {m.name for m in study.models}
     frame = frame[frame["model"].isin(models)] if "model" in frame.columns else frame

@@ -13,7 +13,8 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify import GRADER_ROLE, harm_scorer
 from insiderbench.conditions import Condition
-from insiderbench.study._spec import ModelSpec, StudySpec
+from insiderbench.study._gc import run_gc
+from insiderbench.study._spec import IN_PROCESS_PROVIDERS, ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
 logger = logging.getLogger(__name__)
@@ -29,11 +30,6 @@ class RunOutcome:
     expected: int
     """Samples the study asks for: conditions x samples x models."""
     errors: list[str] = field(default_factory=list)
-
-
-IN_PROCESS_PROVIDERS = ("llamacpp", "replay")
-"""Providers that run inside this process: no network to time out, and a call may
-wait its turn for the one local model far longer than any attempt timeout."""
 
 
 def reliability_config(study: StudySpec, model: str | None = None) -> GenerateConfig:
@@ -135,23 +131,31 @@ def run_study(
     check_models_ready(study)
     tasks = build_tasks(study, conditions)
     rel = study.reliability
-    logger.info("running study %s: %d task(s) into %s", study.name, len(tasks), study.log_dir)
+    max_samples = study.sample_concurrency()
+    logger.info(
+        "running study %s: %d task(s) into %s, up to %s samples at once",
+        study.name,
+        len(tasks),
+        study.log_dir,
+        max_samples or "the connection limit of",
+    )
     try:
-        success, logs = eval_set(
-            tasks=tasks,
-            log_dir=study.log_dir,
-            model=None,
-            retry_attempts=rel.eval_retries,
-            retry_wait=rel.retry_wait,
-            retry_on_error=rel.sample_retries,
-            fail_on_error=True,
-            continue_on_fail=rel.continue_on_fail,
-            max_samples=study.max_samples,
-            log_realtime=study.live_log,
-            display=display,  # type: ignore[arg-type]
-            log_level=log_level,
-            metadata={"insiderbench_study": study.name},
-        )
+        with run_gc():
+            success, logs = eval_set(
+                tasks=tasks,
+                log_dir=study.log_dir,
+                model=None,
+                retry_attempts=rel.eval_retries,
+                retry_wait=rel.retry_wait,
+                retry_on_error=rel.sample_retries,
+                fail_on_error=True,
+                continue_on_fail=rel.continue_on_fail,
+                max_samples=max_samples,
+                log_realtime=study.live_log,
+                display=display,  # type: ignore[arg-type]
+                log_level=log_level,
+                metadata={"insiderbench_study": study.name},
+            )
     except InsiderbenchError:
         raise
     except Exception as exc:

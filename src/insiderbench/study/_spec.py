@@ -15,6 +15,14 @@ from insiderbench.scenarios import read_yaml as _read_yaml
 
 DEFAULT_MODEL = "llamacpp/local"
 
+IN_PROCESS_PROVIDERS = ("llamacpp", "replay")
+"""Providers that run inside this process: no network to time out, and a call may
+wait its turn for the one local model far longer than any attempt timeout."""
+
+SAMPLES_PER_CONNECTION = 2
+"""Default samples in flight per connection of an API model: the next sample is
+built and waiting when a connection frees, rather than only starting then."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -103,7 +111,13 @@ class StudySpec(_Strict):
     )
     log_dir: str = "logs"
     seed: int | None = None
-    max_samples: int | None = Field(default=None, ge=1)
+    max_samples: int | None = Field(
+        default=None,
+        ge=1,
+        description="Samples run at once. Default: twice the largest `max_connections` "
+        "of the API models when each sets one; otherwise Inspect's own default (the "
+        "connection limit, or its adaptive controller).",
+    )
     live_log: bool = Field(
         default=False,
         description="Stream running samples to `inspect view` (Inspect's log_realtime). "
@@ -130,6 +144,20 @@ class StudySpec(_Strict):
         if self.policy is not None:
             return self.policy
         return Policy.BOTH if self.judge else Policy.RULES
+
+    def sample_concurrency(self) -> int | None:
+        """``max_samples`` for the run: the given one, else the default (see the field).
+
+        None leaves Inspect's default in place, which tracks its adaptive
+        connection controller when a model sets no ``max_connections``.
+        """
+        if self.max_samples is not None:
+            return self.max_samples
+        api = [m for m in self.models if m.name.split("/", 1)[0] not in IN_PROCESS_PROVIDERS]
+        limits = [m.max_connections for m in api if m.max_connections is not None]
+        if not api or len(limits) < len(api):
+            return None
+        return SAMPLES_PER_CONNECTION * max(limits)
 
     def resolve_conditions(self) -> list[Condition]:
         """Expand the axes (or parse the ids) and check each against its pack."""
