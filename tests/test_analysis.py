@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from inspect_ai.log import read_eval_log
 
 from _synthlogs import Synth, write_log
 from insiderbench._errors import InsiderbenchError
@@ -167,9 +168,12 @@ def test_fast_summary_path_matches_inspect_api(
 ) -> None:
     from insiderbench.analysis import _load
 
-    assert _load._zip_summaries(mixed) is not None  # the fast path is really taken
+    read = _load._zip_read(mixed)
+    assert read is not None  # the fast path is really taken
+    header = read_eval_log(str(mixed), header_only=True)
+    assert read[0].eval == header.eval and read[0].results == header.results
     fast = load_samples([mixed])
-    monkeypatch.setattr(_load, "_zip_summaries", lambda path: None)
+    monkeypatch.setattr(_load, "_zip_read", lambda path: None)
     slow = load_samples([mixed])
     pd.testing.assert_frame_equal(fast, slow)
 

@@ -157,11 +157,13 @@ def run(
     from insiderbench.cli._summary import print_run_summary
     from insiderbench.study import run_study
 
-    # This process ends after the summary: what is frozen now, and what the run
-    # freezes after start-up, stays frozen, so the summary's collections don't
-    # scan the run's heap again (see insiderbench.study._gc).
+    # This process ends after the summary, so its heap stays frozen: before the
+    # run (the run then freezes what its start-up adds), and after it, when a
+    # first full collection over what the run left alive would cost 0.7 s after
+    # 1,000 samples (see insiderbench.study._gc).
     gc.freeze()
     outcome = run_study(study, display=display)
+    gc.freeze()
     code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
     if code:
         raise typer.Exit(code)
