@@ -1,10 +1,10 @@
 """Garbage collection tuned for the length of a run.
 
 After start-up a study process holds about half a million long-lived objects
-(Inspect, its providers, pandas, the packs). CPython's default thresholds run a
-full collection over all of them every few thousand samples' worth of
-allocations: about 0.25 s each, some 3.6 s of a 1,000-sample run on one core,
-which a latency-bound run at 100 connections cannot hide. So while a study
+(Inspect, its providers, pandas, the packs). Under CPython's default
+thresholds a 1,000-sample run made 15 full collections over all of them, about
+0.24 s each: 3.6 s on the one core that also drives every request, which a
+latency-bound run at 100 connections cannot hide. So while a study
 runs, what start-up built is frozen (``gc.freeze``: still freed by reference
 counting, never scanned) and the young generation is collected less often.
 The settings are restored afterwards. See ``benchmarks/bench_throughput.py``.

@@ -133,11 +133,11 @@ def run_study(
     rel = study.reliability
     max_samples = study.sample_concurrency()
     logger.info(
-        "running study %s: %d task(s) into %s, up to %s samples at once",
+        "running study %s: %d task(s) into %s, max_samples %s",
         study.name,
         len(tasks),
         study.log_dir,
-        max_samples or "the connection limit of",
+        max_samples or "left to Inspect",
     )
     try:
         with run_gc():
