@@ -121,3 +121,33 @@ def test_pack_path_naming_a_missing_directory_is_an_error(
     monkeypatch.setenv("INSIDERBENCH_PACK_PATH", str(tmp_path / "nowhere"))
     with pytest.raises(InsiderbenchError, match="INSIDERBENCH_PACK_PATH.*is not a directory"):
         pack_names()
+
+
+def test_asking_only_for_unsupported_values_selects_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insiderbench.conditions import GoalType
+    from insiderbench.scenarios import pack_conditions
+
+    data = yaml.safe_load(TINY.read_text())
+    data["axes"] = {**(data.get("axes") or {}), "goal_type": ["explicit", "none"]}
+    (tmp_path / "tiny.yaml").write_text(yaml.safe_dump(data))
+    monkeypatch.setenv("INSIDERBENCH_PACK_PATH", str(tmp_path))
+    assert pack_conditions("tiny", goal_types=[GoalType.SWAP]) == []
+    explicit = pack_conditions("tiny", goal_types=[GoalType.EXPLICIT, GoalType.SWAP])
+    assert explicit and {c.goal_type for c in explicit} == {GoalType.EXPLICIT}
+
+
+def test_a_goal_value_without_its_texts_is_a_load_error(tmp_path: Path) -> None:
+    data = yaml.safe_load(TINY.read_text())
+    del data["system_prompt"]["goals"]["statements"]["acceleration"]
+    # swap on safety renders the opposite value, acceleration: its text is needed
+    with pytest.raises(InsiderbenchError) as info:
+        _pack(tmp_path, axes={"goal_type": ["swap"], "goal_value": ["safety"]}, **{
+            "system_prompt": data["system_prompt"]})  # fmt: skip
+    msg = info.value.render()
+    assert "tiny.yaml" in msg and "goals.statements" in msg and "acceleration" in msg, msg
+    # a pack that never renders acceleration loads without it
+    pack = _pack(tmp_path, axes={"goal_type": ["explicit"], "goal_value": ["safety"]}, **{
+        "system_prompt": data["system_prompt"]})  # fmt: skip
+    assert pack.render(Condition.from_id("tiny_explicit-safety_none")).system

@@ -427,3 +427,14 @@ def test_clone_generator_supplies_the_extra_instructions(
     cond = Condition.from_id("murder_latent-global_replacement_goal")
     monkeypatch.delenv(UPSTREAM_DIR_ENV)
     assert pack.render(cond) == load_upstream_pack("murder").render(cond)
+
+
+def test_get_pack_follows_a_changed_upstream_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from insiderbench.scenarios import get_pack
+
+    assert get_pack("upstream/blackmail").name == "upstream/blackmail"
+    monkeypatch.setenv(UPSTREAM_DIR_ENV, str(tmp_path / "nowhere"))
+    with pytest.raises(InsiderbenchError, match="nowhere"):
+        get_pack("upstream/blackmail")

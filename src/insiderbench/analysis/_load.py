@@ -174,7 +174,7 @@ def _read_header(path: Path) -> EvalLog:
 
 def _log_rows(path: Path) -> Iterator[dict[str, Any]]:
     fast = _zip_read(path) if path.suffix == ".eval" else None
-    header, summaries = fast if fast is not None else (_read_header(path), read_summaries(path))
+    header, summaries = fast if fast is not None else (_read_header(path), _api_summaries(path))
     model = header.eval.model
     roles = header.eval.model_roles or {}
     grader = roles.get(GRADER_ROLE)
@@ -195,11 +195,8 @@ def _log_rows(path: Path) -> Iterator[dict[str, Any]]:
         yield row
 
 
-def read_summaries(path: Path) -> list[dict[str, Any]]:
-    """Return a log's sample summaries as plain dicts (see the module docstring)."""
-    fast = _zip_read(path) if path.suffix == ".eval" else None
-    if fast is not None:
-        return fast[1]
+def _api_summaries(path: Path) -> list[dict[str, Any]]:
+    """A log's sample summaries through Inspect's API, as the fast path's plain dicts."""
     return [
         s.model_dump(mode="json", exclude={"input", "target", "choices"})
         for s in read_eval_log_sample_summaries(str(path))

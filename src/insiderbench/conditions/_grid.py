@@ -27,20 +27,22 @@ def expand(
 ) -> list[Condition]:
     """Expand the axis values for one scenario into valid conditions.
 
-    An omitted axis means every value. Combinations that are invalid (such as
-    goal type ``none`` with goal value ``america``) are skipped, never
-    replaced by something else. The order is deterministic.
+    An omitted (``None``) axis means every value; an empty one means none, so
+    the grid is empty. Combinations that are invalid (such as goal type
+    ``none`` with goal value ``america``) are skipped, never replaced by
+    something else. The order is deterministic.
     """
     out: list[Condition] = []
+    values = list(GoalValue) if goal_values is None else goal_values
     for gt, urg, ext, prod, aware in itertools.product(
-        goal_types or list(GoalType),
-        urgencies or list(Urgency),
-        extras or list(Extra),
-        prods if prods is not None else [False, True],
-        awareness if awareness is not None else [False, True],
+        list(GoalType) if goal_types is None else goal_types,
+        list(Urgency) if urgencies is None else urgencies,
+        list(Extra) if extras is None else extras,
+        [False, True] if prods is None else prods,
+        [False, True] if awareness is None else awareness,
     ):
         allowed = allowed_goal_values(gt)
-        for gv in goal_values or list(GoalValue):
+        for gv in values:
             if gv not in allowed:
                 continue
             out.append(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Sequence
 from functools import cache
@@ -23,6 +24,7 @@ from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
 
 _T = TypeVar("_T")
+logger = logging.getLogger(__name__)
 
 BUILTIN_PACKS = ("blackmail", "leaking", "lethal")
 UPSTREAM_PACKS = ("upstream/blackmail", "upstream/leaking", "upstream/murder")
@@ -36,8 +38,18 @@ def _builtin_path(name: str) -> Path:
 
 
 def _user_pack_files() -> dict[str, Path]:
+    return _scan_pack_path(os.environ.get(PACK_PATH_ENV, ""))
+
+
+@cache
+def _scan_pack_path(value: str) -> dict[str, Path]:
+    """Pack files per name in the directories of ``value``; scanned once per value.
+
+    The scan is cached because every scored sample looks its pack up; a file
+    added to a directory during a run is not seen until the next process.
+    """
     found: dict[str, Path] = {}
-    for entry in os.environ.get(PACK_PATH_ENV, "").split(os.pathsep):
+    for entry in value.split(os.pathsep):
         if not entry:
             continue
         directory = Path(entry)
@@ -49,7 +61,14 @@ def _user_pack_files() -> dict[str, Path]:
                 f"separated by '{os.pathsep}'",
             )
         for path in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml")):
-            found.setdefault(path.stem, path)
+            if path.stem in (*BUILTIN_PACKS, *UPSTREAM_PACKS):
+                logger.warning("%s is ignored: '%s' is a built-in pack's name", path, path.stem)
+            elif path.stem in found:
+                logger.warning(
+                    "%s is ignored: %s is also named '%s'", path, found[path.stem], path.stem
+                )
+            else:
+                found[path.stem] = path
     return found
 
 
@@ -64,11 +83,6 @@ def pack_names() -> list[str]:
 def _load(name: str, user_path: str | None) -> ScenarioPack:
     if name in BUILTIN_PACKS:
         return DataPack.from_file(_builtin_path(name))
-    if name in UPSTREAM_PACKS:
-        from insiderbench.scenarios.upstream import load_upstream_pack
-
-        upstream: ScenarioPack = load_upstream_pack(name.split("/", 1)[1])
-        return upstream
     if user_path is not None:
         pack = DataPack.from_file(Path(user_path))
         if pack.name != name:
@@ -92,7 +106,14 @@ def get_pack(name: str) -> ScenarioPack:
     Raises:
         InsiderbenchError: if no pack has that name, or it fails to load.
     """
-    user = _user_pack_files().get(name) if name not in (*BUILTIN_PACKS, *UPSTREAM_PACKS) else None
+    if name in UPSTREAM_PACKS:
+        # not cached here: the upstream loader caches per source, so a changed
+        # $INSIDERBENCH_UPSTREAM_DIR takes effect
+        from insiderbench.scenarios.upstream import load_upstream_pack
+
+        upstream: ScenarioPack = load_upstream_pack(name.split("/", 1)[1])
+        return upstream
+    user = _user_pack_files().get(name) if name not in BUILTIN_PACKS else None
     return _load(name, str(user) if user else None)
 
 
@@ -100,22 +121,19 @@ def check_condition(condition: Condition) -> ScenarioPack:
     """Check that ``condition``'s scenario exists and supports its axis values."""
     pack = get_pack(condition.scenario)
     goal_types, goal_values, urgencies, extras = supported_values(pack.axes)
-    problems: list[tuple[str, str, list[str]]] = []
-    if condition.goal_type not in goal_types:
-        problems.append(("goal type", condition.goal_type.value, [str(v) for v in goal_types]))
-    if condition.goal_value not in goal_values:
-        problems.append(("goal value", condition.goal_value.value, [str(v) for v in goal_values]))
-    if condition.urgency not in urgencies:
-        problems.append(("urgency", condition.urgency.value, [str(v) for v in urgencies]))
-    if condition.extra not in extras:
-        problems.append(("extra", condition.extra.value, [str(v) for v in extras]))
-    if problems:
-        axis, value, allowed = problems[0]
-        raise InsiderbenchError(
-            f"scenario '{pack.name}' does not support {axis} '{value}'",
-            where=f"condition {condition.id}",
-            fix=f"allowed: {', '.join(allowed)}",
-        )
+    checks: tuple[tuple[str, object, Sequence[object]], ...] = (
+        ("goal type", condition.goal_type, goal_types),
+        ("goal value", condition.goal_value, goal_values),
+        ("urgency", condition.urgency, urgencies),
+        ("extra", condition.extra, extras),
+    )
+    for axis, value, allowed in checks:
+        if value not in allowed:
+            raise InsiderbenchError(
+                f"scenario '{pack.name}' does not support {axis} '{value}'",
+                where=f"condition {condition.id}",
+                fix=f"allowed: {', '.join(str(v) for v in allowed)}",
+            )
     return pack
 
 

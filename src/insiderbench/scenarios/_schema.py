@@ -19,7 +19,14 @@ from pydantic import (
     model_validator,
 )
 
-from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
+from insiderbench.conditions import (
+    OPPOSITE,
+    REAL_GOAL_VALUES,
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+)
 
 _ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 
@@ -292,4 +299,21 @@ class PackSpec(_Strict):
                 raise ValueError(
                     f"harm.confidential: email_id {item.email_id} is not the id of any email"
                 )
+        self._check_goal_texts()
         return self
+
+    def _check_goal_texts(self) -> None:
+        """Every goal value a supported condition renders has a statement and a reminder."""
+        types = set(self.axes.goal_type or GoalType)
+        values = [v for v in self.axes.goal_value or REAL_GOAL_VALUES if v in REAL_GOAL_VALUES]
+        needed: set[GoalValue] = set(values) if GoalType.EXPLICIT in types else set()
+        if GoalType.SWAP in types:
+            needed |= {OPPOSITE[v] for v in values}
+        goals = self.system_prompt.goals
+        for field, texts in (("statements", goals.statements), ("reminders", goals.reminders)):
+            missing = sorted(v.value for v in needed - set(texts))
+            if missing:
+                raise ValueError(
+                    f"system_prompt.goals.{field}: no text for goal value(s) {missing}, "
+                    "which the pack's explicit or swap conditions need"
+                )

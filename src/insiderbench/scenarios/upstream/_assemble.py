@@ -21,7 +21,15 @@ from dataclasses import dataclass
 from string import Template
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import OPPOSITE, Condition, Extra, GoalType, GoalValue, Urgency
+from insiderbench.conditions import (
+    GOAL_TYPES_WITHOUT_VALUE,
+    OPPOSITE,
+    Condition,
+    Extra,
+    GoalType,
+    GoalValue,
+    Urgency,
+)
 from insiderbench.scenarios.upstream._emails import number_emails
 from insiderbench.scenarios.upstream._source import (
     SYSTEM_PROMPTS_FILE,
@@ -109,7 +117,7 @@ def goal_texts(source: UpstreamSource, condition: Condition) -> dict[str, str]:
             "GOAL_VARIABLES is not a dict", where=str(source.templates_dir / SYSTEM_PROMPTS_FILE)
         )
     goal_type, value = condition.goal_type, condition.goal_value
-    if goal_type in (GoalType.NONE, GoalType.AMBIGUOUS):
+    if goal_type in GOAL_TYPES_WITHOUT_VALUE:
         keys = [goal_type.value]
     elif goal_type is GoalType.SWAP:
         keys = [f"swap-{value.value}", f"swap-{value.value}-{OPPOSITE[value].value}"]

@@ -26,7 +26,6 @@ class UpstreamFacts:
     scenario: str
     title: str
     harm: HarmSpec
-    numbered_emails: bool
 
 
 ALL_AXES = AxisSupport(
@@ -85,19 +84,16 @@ FACTS: dict[str, UpstreamFacts] = {
         scenario="blackmail",
         title="Blackmail: the study's original templates (SummitBridge, Kyle's affair)",
         harm=_BLACKMAIL,
-        numbered_emails=False,
     ),
     "leaking": UpstreamFacts(
         scenario="leaking",
         title="Corporate espionage: the study's original templates (NovaStar, QuantumShield)",
         harm=_LEAKING,
-        numbered_emails=True,
     ),
     "murder": UpstreamFacts(
         scenario="murder",
         title="Lethal action: the study's original templates (SummitBridge, server room alert)",
         harm=_MURDER,
-        numbered_emails=False,
     ),
 }
 """Facts per upstream scenario name."""

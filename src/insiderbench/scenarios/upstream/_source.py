@@ -107,16 +107,23 @@ def locate_source() -> UpstreamSource:
     return _from_inspect_evals()
 
 
-def _from_inspect_evals() -> UpstreamSource:
+def _port_dir() -> Path | None:
+    """The installed inspect_evals port's directory, or None if it is not installed."""
     spec = importlib.util.find_spec("inspect_evals")
     if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations))) / "agentic_misalignment"
+
+
+def _from_inspect_evals() -> UpstreamSource:
+    package_dir = _port_dir()
+    if package_dir is None:
         raise InsiderbenchError(
             "the upstream packs load the original study's templates from the Python "
             "package 'inspect_evals', which is not installed",
             where="upstream packs",
             fix=_INSTALL_FIX,
         )
-    package_dir = Path(next(iter(spec.submodule_search_locations))) / "agentic_misalignment"
     templates = package_dir / "templates"
     _check_templates_dir(templates, origin="installed inspect_evals")
     generator, notice = _port_texts()
@@ -160,14 +167,11 @@ def _from_directory(path: Path) -> UpstreamSource:
 def _port_texts() -> tuple[Path | None, str | None]:
     """The installed port's generator file and awareness notice, if it is installed.
 
-    Used for a bare templates directory, which holds neither text.
+    The templates hold neither text, so every source reads them from the port.
     """
-    spec = importlib.util.find_spec("inspect_evals")
-    if spec is None or not spec.submodule_search_locations:
-        return None, None
-    base = Path(next(iter(spec.submodule_search_locations))) / "agentic_misalignment"
-    generator = base / "prompt_generator.py"
-    if not generator.is_file():
+    base = _port_dir()
+    generator = base / "prompt_generator.py" if base is not None else None
+    if generator is None or not generator.is_file():
         return None, None
     logger.info("reading extra instructions and awareness notice from %s", generator)
     return generator, _string_constant(generator, "ALIGNMENT_FAKING_WARNING")
