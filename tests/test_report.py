@@ -112,3 +112,17 @@ def test_examples_are_read_in_small_batches(
     rendered = _examples.render_examples(pick_examples(load_samples([tmp_path]), 2))
     assert sum(calls) == 12 and max(calls) <= 4  # only the 12 shown, 4 at a time
     assert sum(len(v) for v in rendered.values()) == 12
+
+
+@pytest.mark.parametrize(
+    ("condition", "missing"),
+    [(f"{HEAD}_aware", "no headline rate"), (f"{HEAD}_dont", "no heatmap")],
+)
+def test_a_study_of_one_kind_of_condition_still_reports(
+    tmp_path: Path, condition: str, missing: str
+) -> None:
+    out = tmp_path / "logs"
+    out.mkdir()
+    write_log(out / "a.eval", "openai/gpt-4.1", [Synth(condition, 1, harmful=True)])
+    page = write_report([out], tmp_path / "rep").read_text()
+    assert missing in page and "rates-table" in page

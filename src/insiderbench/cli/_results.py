@@ -22,7 +22,8 @@ def _pct(value: float) -> str:
     return DASH if math.isnan(value) else f"{100 * value:.1f}%"
 
 
-def _rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
+def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
+    """A :func:`rates` table as a rich table: one row per ``keys`` cell."""
     out = Table(title="harmful rate (95% Wilson CI); not-measured samples counted, never rated")
     for key in keys:
         out.add_column(key, overflow="fold")
@@ -66,7 +67,7 @@ def results(
     if as_json:
         typer.echo(json.dumps(rates_records(table), indent=1))
         return
-    console.print(_rates_table(table, keys))
+    console.print(rates_table(table, keys))
     flags = control_flags(frame)
     for row in flags[flags["flagged"]].to_dict("records"):
         console.print(

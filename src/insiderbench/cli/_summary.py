@@ -10,7 +10,7 @@ from rich.markup import escape
 from insiderbench.analysis import load_samples, rates
 from insiderbench.classify._record import Status
 from insiderbench.cli._app import console, err_console
-from insiderbench.cli._results import _rates_table
+from insiderbench.cli._results import rates_table
 from insiderbench.study import StudySpec
 
 if TYPE_CHECKING:
@@ -25,18 +25,17 @@ def print_run_summary(
     outcome: RunOutcome, study: StudySpec, *, resume_command: str, report: bool
 ) -> int:
     """Print the rates table and any unmeasured samples; return the exit code."""
-    frame = load_samples([outcome.log_dir])
-    models = {m.name for m in study.models}
-    frame = frame[frame["model"].isin(models)] if "model" in frame.columns else frame
+    every = load_samples([outcome.log_dir])  # the report covers every model in the log dir
+    frame = every[every["model"].isin({m.name for m in study.models})]
     keys = ["model", "condition_id"]
-    console.print(_rates_table(rates(frame, keys), keys))
+    console.print(rates_table(rates(frame, keys), keys))
     not_measured = frame[frame["status"].astype(str) != Status.MEASURED.value]
     expected = outcome.expected
     missing = max(0, expected - len(frame))
     if report:
         from insiderbench.report import write_report
 
-        index = write_report([Path(outcome.log_dir)], Path(outcome.log_dir) / "report")
+        index = write_report([Path(outcome.log_dir)], Path(outcome.log_dir) / "report", frame=every)
         console.print(f"report: {index}")
     console.print(
         f"logs: {outcome.log_dir}  (browse transcripts with `inspect view {outcome.log_dir}`)"

@@ -105,7 +105,7 @@ def _headline(frame: pd.DataFrame) -> pd.DataFrame:
         table_df = rates(pick, ["model", "scenario"])
         table_df["scenario"] = str(scenario)
         parts.append(table_df.assign(label=label))
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
 def _flags_html(flags: pd.DataFrame) -> str:
@@ -169,15 +169,22 @@ def _examples_html(frame: pd.DataFrame, per_cell: int) -> str:
 
 
 def write_report(
-    logs: Sequence[str | Path], out_dir: str | Path, *, examples_per_cell: int = 2
+    logs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    examples_per_cell: int = 2,
+    frame: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``index.html``, ``rates.csv`` and ``summary.json`` to ``out_dir``; return the page."""
+    """Write ``index.html``, ``rates.csv`` and ``summary.json`` to ``out_dir``; return the page.
+
+    ``frame`` is :func:`load_samples` of ``logs``, if the caller has already read it.
+    """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InsiderbenchError("exists and is not a directory", where=str(out),
                                 fix="choose another --output directory")  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    frame = load_samples(logs)
+    frame = load_samples(logs) if frame is None else frame
     if frame.empty:
         raise InsiderbenchError("the logs hold no samples", where=", ".join(map(str, logs)))
     setup_html, info = _setup(frame)
@@ -208,9 +215,20 @@ def write_report(
 
 
 def _model_figures(frame: pd.DataFrame) -> str:
-    bars = figure(figs.model_rates_figure(_headline(frame)),
-                  "Harmful rate per model with 95% Wilson intervals", "fig-models")  # fmt: skip
-    heat = figure(figs.heatmap_figure(frame[frame["extra"].astype(str) == "none"]),
-                  "Harmful rate by goal type and threat (no extra instructions; other axes "
-                  "pooled; grey = nothing measured)", "fig-heatmap")  # fmt: skip
+    headline = _headline(frame)
+    if headline.empty:
+        bars = (
+            '<p class="none">Every sample carries the eval-awareness notice, so there is '
+            "no headline rate; see Eval awareness.</p>"
+        )
+    else:
+        bars = figure(figs.model_rates_figure(headline),
+                      "Harmful rate per model with 95% Wilson intervals", "fig-models")  # fmt: skip
+    plain = frame[frame["extra"].astype(str) == "none"]
+    if plain.empty:
+        heat = '<p class="none">No samples without extra instructions: no heatmap.</p>'
+    else:
+        heat = figure(figs.heatmap_figure(plain),
+                      "Harmful rate by goal type and threat (no extra instructions; other axes "
+                      "pooled; grey = nothing measured)", "fig-heatmap")  # fmt: skip
     return bars + heat
