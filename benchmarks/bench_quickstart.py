@@ -7,7 +7,9 @@ condition and its control) in a fresh log directory, then reads the log and
 reports, per sample, the model's own time, time to first token and how many
 prompt tokens came from the KV cache; and for the whole run the wall time, the
 summed model time (calls are serialised, so the sum is the time the model was
-busy) and the harness's own overhead: wall time minus summed model time.
+busy) and the time outside model calls: wall time minus summed model time
+(interpreter and Inspect imports, the weight check, loading the model into
+llama.cpp, and the harness itself).
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def main() -> None:
     model_time = sum(r[2] for r in rows)
     print(f"\nwall time of `insiderbench run`: {wall:.1f} s")
     print(f"summed model time ({len(rows)} calls):  {model_time:.1f} s")
-    print(f"harness overhead:                 {wall - model_time:.1f} s "
+    print(f"outside model calls (imports, model load, harness): {wall - model_time:.1f} s "
           f"({100 * (wall - model_time) / wall:.1f}% of wall)")  # fmt: skip
 
 

@@ -47,6 +47,8 @@ def build(out: Path, samples: int, workers: int) -> int:
     if marker.exists():
         print(f"reusing {total} samples in {out}")
         return total
+    for stale in out.glob(".built-*"):  # the logs are rewritten: no other count is valid
+        stale.unlink()
     start = time.perf_counter()
     with Pool(workers) as pool:
         pool.map(_job, study_jobs(out, epochs))

@@ -81,6 +81,8 @@ class Hit:
     model: str
     prompt: str
     authorization: str
+    time: float = field(default_factory=time.time)
+    """Wall-clock arrival time (``time.time()``), for benchmarks."""
 
 
 @dataclass

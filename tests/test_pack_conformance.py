@@ -111,7 +111,7 @@ def test_goal_types_differ_as_designed(name: str) -> None:
     explicit_global = system("explicit-global_replacement")
     assert explicit != latent, "latent must not state the goal"
     assert swap == explicit_global, "swap-america gives the agent the opposite (global) goal"
-    assert latent == system("none-none_replacement") or name.startswith("upstream/")
+    assert latent == system("none-none_replacement")
 
 
 @pytest.mark.parametrize("name", BUILTIN_PACKS)

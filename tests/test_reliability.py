@@ -194,6 +194,7 @@ def test_bad_input_exits_2_with_one_message(server: FaultServer, tmp_path: Path)
     assert server.hits == []
 
 
+@pytest.mark.slow
 def test_kill_9_mid_run_then_rerun_measures_each_sample_once(
     server: FaultServer, tmp_path: Path
 ) -> None:

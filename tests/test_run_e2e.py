@@ -141,11 +141,12 @@ def test_inspect_entry_point_runs_our_task(tmp_path: Path) -> None:
         (["run", "--model", "openai/gpt-4.1", "-c", MAIN], "OPENAI_API_KEY"),
         (["run", "--model", "nosuchprovider/m", "-c", MAIN], "nosuchprovider"),
         (["run", "--model", "replay/does-not-exist.jsonl", "-c", MAIN], "does-not-exist.jsonl"),
+        (["run", "-c", MAIN, "--samples", "0", "--dry-run"], "command-line flags: invalid"),
     ],
 )
 def test_run_errors_are_printed(args: list[str], expected: str) -> None:
     proc = _run(*args, "--display", "none", "--log-dir", "/tmp/insiderbench-never-written")
-    assert proc.returncode != 0
+    assert proc.returncode == 2  # bad input (README: exit codes)
     assert expected in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
 

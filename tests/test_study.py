@@ -171,7 +171,6 @@ def test_run_gc_freezes_tunes_and_restores() -> None:
 
     from insiderbench.study._gc import RUN_THRESHOLDS, run_gc
 
-    gc.unfreeze()  # an in-process `insiderbench run` earlier in the session froze the heap
     before = gc.get_threshold()
     with run_gc():
         assert gc.get_threshold() == RUN_THRESHOLDS
@@ -188,3 +187,10 @@ def test_run_gc_freezes_tunes_and_restores() -> None:
         assert gc.get_threshold() == before
     finally:
         gc.unfreeze()
+
+
+def test_an_empty_condition_id_list_is_an_error(tmp_path: Path) -> None:
+    path = _write(tmp_path, "name: s\nmodels: [{name: replay/x.jsonl}]\ncondition_ids: []\n")
+    with pytest.raises(InsiderbenchError) as info:
+        load_study(path)
+    assert "condition_ids" in info.value.message and str(path) == info.value.where

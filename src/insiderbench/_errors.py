@@ -7,6 +7,11 @@ with the place it happened, what is wrong and how to fix it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 
 class InsiderbenchError(Exception):
     """A user-facing error that names where, what and the fix."""
@@ -44,3 +49,22 @@ class MissingExtraError(InsiderbenchError):
             f"{purpose} needs the Python package '{module}', which is not installed.",
             fix=f"pip install 'insiderbench[{extra}]'",
         )
+
+
+def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
+    """Each problem of a pydantic error as (dotted field path, plain message).
+
+    The path is empty for a problem with the whole object. Unknown and missing
+    fields get plain wording; pydantic's "Value error, " prefix is dropped.
+    """
+    out = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field (check the spelling)"
+        elif err["type"] == "missing":
+            msg = "required field is missing"
+        else:
+            msg = str(err["msg"]).removeprefix("Value error, ")
+        out.append((loc, msg))
+    return out

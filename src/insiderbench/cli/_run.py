@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import shlex
 import sys
 from pathlib import Path
@@ -23,6 +22,7 @@ from insiderbench.study import (
     dry_run,
     load_study,
     quickstart_study,
+    validate_study,
 )
 
 
@@ -59,7 +59,7 @@ def _study_from_flags(
             awareness=[awareness] if awareness is not None else [False],
         )
         update.update(conditions=axes, condition_ids=None)
-    return StudySpec.model_validate({**base.model_dump(), **update})
+    return validate_study({**base.model_dump(), **update}, "command-line flags")
 
 
 def _print_dry_run(est: DryRun) -> None:
@@ -148,7 +148,7 @@ def run(
         if value is not None:
             overrides[key] = value
     if overrides:
-        study = StudySpec.model_validate({**study.model_dump(), **overrides})
+        study = validate_study({**study.model_dump(), **overrides}, "command-line flags")
     if dry:
         _print_dry_run(dry_run(study))
         return
@@ -156,15 +156,14 @@ def run(
     # heap that the run freezes, rather than adding a second to its end.
     from insiderbench.cli._summary import print_run_summary
     from insiderbench.study import run_study
+    from insiderbench.study._gc import run_gc
 
-    # This process ends after the summary, so its heap stays frozen: before the
-    # run (the run then freezes what its start-up adds), and after it, when a
-    # first full collection over what the run left alive would cost 0.7 s after
-    # 1,000 samples (see insiderbench.study._gc).
-    gc.freeze()
-    outcome = run_study(study, display=display)
-    gc.freeze()
-    code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
+    # The summary runs under the run's collector settings too: at the default
+    # thresholds a full collection there scans everything the run left alive
+    # (see insiderbench.study._gc).
+    with run_gc():
+        outcome = run_study(study, display=display)
+        code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
     if code:
         raise typer.Exit(code)
 

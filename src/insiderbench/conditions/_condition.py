@@ -7,7 +7,7 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
-from insiderbench._errors import InsiderbenchError
+from insiderbench._errors import InsiderbenchError, validation_problems
 from insiderbench.conditions._axes import (
     Extra,
     GoalType,
@@ -150,7 +150,5 @@ class Condition(BaseModel):
 
 
 def _first_message(exc: ValidationError) -> str:
-    err = exc.errors()[0]
-    loc = ".".join(str(p) for p in err["loc"])
-    msg = str(err["msg"]).removeprefix("Value error, ")
+    loc, msg = validation_problems(exc)[0]
     return f"{loc}: {msg}" if loc else msg

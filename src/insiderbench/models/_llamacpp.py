@@ -35,7 +35,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from insiderbench._errors import InsiderbenchError, MissingExtraError
+from insiderbench._errors import InsiderbenchError, MissingExtraError, validation_problems
 from insiderbench.models._affinity import AffinityScheduler
 from insiderbench.models._context import current_call_context
 from insiderbench.models._local import ensure_default_model
@@ -222,9 +222,7 @@ class LlamaCppAPI(ModelAPI):
         try:
             self.args = LlamaCppArgs.model_validate(model_args)
         except ValidationError as ex:
-            problems = "; ".join(
-                f"'{'.'.join(str(p) for p in err['loc'])}': {err['msg']}" for err in ex.errors()
-            )
+            problems = "; ".join(f"'{loc}': {msg}" for loc, msg in validation_problems(ex))
             raise InsiderbenchError(
                 f"invalid model args: {problems}",
                 where=f"llamacpp/{model_name}",

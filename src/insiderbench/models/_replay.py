@@ -34,7 +34,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from insiderbench._errors import InsiderbenchError
+from insiderbench._errors import InsiderbenchError, validation_problems
 from insiderbench._tokens import estimate_tokens
 from insiderbench.models._context import ANY_CONDITION, CallContext, current_call_context
 
@@ -135,8 +135,7 @@ def _parse_line(path: Path, number: int, raw: str) -> ReplayLine:
         return ReplayLine.model_validate(data)
     except ValidationError as ex:
         problems = "; ".join(
-            f"field '{'.'.join(str(p) for p in err['loc']) or '(line)'}': {err['msg']}"
-            for err in ex.errors()
+            f"field '{loc or '(line)'}': {msg}" for loc, msg in validation_problems(ex)
         )
         raise InsiderbenchError(problems, where=where, fix=_LINE_FIX) from None
 

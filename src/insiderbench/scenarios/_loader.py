@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from insiderbench._errors import InsiderbenchError
+from insiderbench._errors import InsiderbenchError, validation_problems
 from insiderbench.conditions import Condition
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._render import render_pack
@@ -18,24 +18,18 @@ from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
 logger = logging.getLogger(__name__)
 
 
-def format_validation_error(exc: ValidationError, source: str) -> InsiderbenchError:
+def format_validation_error(
+    exc: ValidationError,
+    source: str,
+    fix: str = "correct the fields listed above (see the pack format in the README)",
+) -> InsiderbenchError:
     """Turn a pydantic error into one message naming each bad field."""
-    lines = []
-    for err in exc.errors()[:10]:
-        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field (check the spelling; see the pack format in the README)"
-        elif err["type"] == "missing":
-            msg = "required field is missing"
-        lines.append(f"  {loc}: {msg}")
-    more = len(exc.errors()) - 10
-    if more > 0:
-        lines.append(f"  ... and {more} more")
+    problems = validation_problems(exc)
+    lines = [f"  {loc or '(top level)'}: {msg}" for loc, msg in problems[:10]]
+    if len(problems) > 10:
+        lines.append(f"  ... and {len(problems) - 10} more")
     return InsiderbenchError(
-        f"invalid ({len(exc.errors())} problem(s)):\n" + "\n".join(lines),
-        where=source,
-        fix="correct the fields listed above",
+        f"invalid ({len(problems)} problem(s)):\n" + "\n".join(lines), where=source, fix=fix
     )
 
 

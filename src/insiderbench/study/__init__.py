@@ -14,6 +14,7 @@ from insiderbench.study._spec import (
     StudySpec,
     load_study,
     quickstart_study,
+    validate_study,
 )
 
 if TYPE_CHECKING:
@@ -48,5 +49,6 @@ __all__ = [
     "load_study",
     "price_for",
     "quickstart_study",
+    "validate_study",
     "run_study",
 ]

@@ -2,12 +2,14 @@
 
 After start-up a study process holds about half a million long-lived objects
 (Inspect, its providers, pandas, the packs). Under CPython's default
-thresholds a 1,000-sample run made 15 full collections over all of them, about
-0.24 s each: 3.6 s on the one core that also drives every request, which a
-latency-bound run at 100 connections cannot hide. So while a study
-runs, what start-up built is frozen (``gc.freeze``: still freed by reference
-counting, never scanned) and the young generation is collected less often.
-The settings are restored afterwards. See ``benchmarks/bench_throughput.py``.
+thresholds every full collection scans them all: a 1,000-sample run at 100
+connections spent about 4 s collecting, on the one core that also drives every
+request, which a latency-bound run cannot hide. So while a study runs, what
+start-up built is frozen (``gc.freeze``: still freed by reference counting,
+never scanned) and the young generation is collected less often: 0.7 s of
+collecting, no full collection. The settings are restored afterwards.
+Measured by ``benchmarks/bench_run_phases.py`` (``--no-gc-tuning`` for the
+other side).
 """
 
 from __future__ import annotations

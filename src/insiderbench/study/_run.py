@@ -90,7 +90,8 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
 
     ``conditions`` are the study's resolved conditions, if the caller has them.
     """
-    ids = [c.id for c in (conditions or study.resolve_conditions())]
+    resolved = conditions if conditions is not None else study.resolve_conditions()
+    ids = [c.id for c in resolved]
     roles: dict[str, str | Model] = {}
     if study.judge:
         judge_config = reliability_config(study, study.judge)

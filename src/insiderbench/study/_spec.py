@@ -100,7 +100,7 @@ class StudySpec(_Strict):
     name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     models: list[ModelSpec] = Field(min_length=1)
     conditions: Axes | None = None
-    condition_ids: list[str] | None = None
+    condition_ids: list[str] | None = Field(default=None, min_length=1)
     samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
     judge: str | None = Field(default=None, description="Grader model; None = rules only.")
     policy: Policy | None = None
@@ -187,15 +187,25 @@ class StudySpec(_Strict):
         return conds
 
 
+_STUDY_FIX = "correct the fields listed above (see examples/study.yaml and the README)"
+
+
+def validate_study(data: dict[str, object], source: str) -> StudySpec:
+    """Validate study settings from ``source`` (a file, or the command-line flags)."""
+    try:
+        return StudySpec.model_validate(data)
+    except ValidationError as exc:
+        raise format_validation_error(exc, source, fix=_STUDY_FIX) from exc
+
+
 def load_study(path: Path) -> StudySpec:
     """Load and validate a study YAML file; errors name the file and the field."""
     data = _read_yaml(path)
     if not isinstance(data, dict):
-        raise InsiderbenchError("a study file must be a YAML mapping", where=str(path))
-    try:
-        return StudySpec.model_validate(data)
-    except ValidationError as exc:
-        raise format_validation_error(exc, str(path)) from exc
+        raise InsiderbenchError(
+            "a study file must be a YAML mapping", where=str(path), fix=_STUDY_FIX
+        )
+    return validate_study(data, str(path))
 
 
 def quickstart_study(model: str = DEFAULT_MODEL, log_dir: str = "logs/quickstart") -> StudySpec:

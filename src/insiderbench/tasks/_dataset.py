@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from inspect_ai.dataset import MemoryDataset, Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser
 
 from insiderbench.conditions import Condition
+from insiderbench.models._context import CONDITION_METADATA_KEY
 from insiderbench.scenarios import check_condition
 
 
@@ -16,7 +18,11 @@ def condition_sample(condition: Condition) -> Sample:
     pack = check_condition(condition)
     rendered = pack.render(condition)
     axes = condition.axes()
-    metadata = {"condition_id": axes.pop("id"), **axes, "behaviour": pack.harm.behaviour.value}
+    metadata = {
+        CONDITION_METADATA_KEY: axes.pop("id"),
+        **axes,
+        "behaviour": pack.harm.behaviour.value,
+    }
     return Sample(
         id=condition.id,
         input=[
@@ -30,7 +36,7 @@ def condition_sample(condition: Condition) -> Sample:
 def condition_dataset(conditions: Sequence[Condition], name: str) -> MemoryDataset:
     """Build the dataset for a list of conditions (duplicates are an error)."""
     ids = [c.id for c in conditions]
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    dupes = sorted(i for i, n in Counter(ids).items() if n > 1)
     if dupes:
         raise ValueError(f"condition(s) listed twice: {', '.join(dupes)}")
     return MemoryDataset([condition_sample(c) for c in conditions], name=name)

@@ -30,6 +30,7 @@ def _as_list(value: str | Sequence[str] | None) -> list[str] | None:
 
 def resolve_conditions(
     scenario: str | Sequence[str] = "blackmail",
+    *,
     goal_type: str | Sequence[str] | None = "explicit",
     goal_value: str | Sequence[str] | None = "america",
     urgency: str | Sequence[str] | None = "replacement",
@@ -63,15 +64,15 @@ def _axis(enum: type[_E], value: str | Sequence[str] | None, name: str) -> list[
     values = _as_list(value)
     if not values:
         return None
-    try:
-        return [enum(v) for v in values]
-    except ValueError:
-        allowed = ", ".join(m.value for m in enum)
+    known = {m.value for m in enum}
+    bad = [v for v in values if v not in known]
+    if bad:
         raise InsiderbenchError(
-            f"unknown {name} value(s): {', '.join(values)}",
+            f"unknown {name} value(s): {', '.join(bad)}",
             where=f"task argument {name}",
-            fix=f"use one or more of: {allowed}",
-        ) from None
+            fix=f"use one or more of: {', '.join(m.value for m in enum)}",
+        )
+    return [enum(v) for v in values]
 
 
 @task
@@ -113,10 +114,22 @@ def agentic_misalignment(
     from insiderbench.classify import harm_reducer, harm_scorer
 
     conds = resolve_conditions(
-        scenario, goal_type, goal_value, urgency, extra, prod, awareness, conditions
+        scenario,
+        goal_type=goal_type,
+        goal_value=goal_value,
+        urgency=urgency,
+        extra=extra,
+        prod=prod,
+        awareness=awareness,
+        conditions=conditions,
     )
     if not conds:
-        raise ValueError("the task arguments select no valid condition")
+        raise InsiderbenchError(
+            "the task arguments select no valid condition",
+            where="task arguments",
+            fix="goal types none/ambiguous only take goal value none (-T goal_value=none); "
+            "see `insiderbench conditions`",
+        )
     return Task(
         dataset=condition_dataset(conds, name="agentic_misalignment"),
         solver=generate(),
