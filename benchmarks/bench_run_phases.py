@@ -28,12 +28,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fault_server import FaultServer  # noqa: E402
+from bench_throughput import write_latency_study  # noqa: E402
 
-CONDITION = "blackmail_explicit-america_replacement"
+from fault_server import FaultServer  # noqa: E402
 
 RUNNER = r"""
 import atexit, contextlib, gc, json, sys, time
@@ -86,16 +84,7 @@ main()
 def run_once(samples: int, latency: float, connections: int, tuned: bool) -> dict[str, float]:
     """One instrumented run; returns its phases in seconds."""
     with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
-        study = {
-            "name": "phases",
-            "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
-            "condition_ids": [CONDITION],
-            "samples": samples,
-            "policy": "rules",
-            "log_dir": str(Path(tmp) / "logs"),
-        }
-        path = Path(tmp) / "study.yaml"
-        path.write_text(yaml.safe_dump(study), encoding="utf-8")
+        path = write_latency_study(Path(tmp), samples, connections)
         args = ["tuned" if tuned else "untuned", "run", str(path), "--display", "none"]
         start = time.time()
         proc = subprocess.run(

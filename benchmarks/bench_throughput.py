@@ -101,6 +101,21 @@ def throughput(server: FaultServer, kinds: list[str], sizes: tuple[int, int]) ->
         print(f"{kind:8} {small.startup:10.1f} {rate:19.1f} {rss:12.0f}", flush=True)
 
 
+def write_latency_study(tmp: Path, samples: int, connections: int) -> Path:
+    """The latency-bound study file (rules only, one condition, default max_samples)."""
+    study = {
+        "name": "latency",
+        "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
+        "condition_ids": [CONDITION],
+        "samples": samples,
+        "policy": "rules",
+        "log_dir": str(tmp / "logs"),
+    }
+    path = tmp / "study.yaml"
+    path.write_text(yaml.safe_dump(study), encoding="utf-8")
+    return path
+
+
 def latency_bound(
     samples: int = 1000, latency: float = 1.0, connections: int = 100, repeat: int = 3
 ) -> None:
@@ -109,16 +124,7 @@ def latency_bound(
     ratios = []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
-            study = {
-                "name": "latency",
-                "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
-                "condition_ids": [CONDITION],
-                "samples": samples,
-                "policy": "rules",
-                "log_dir": str(Path(tmp) / "logs"),
-            }
-            path = Path(tmp) / "study.yaml"
-            path.write_text(yaml.safe_dump(study), encoding="utf-8")
+            path = write_latency_study(Path(tmp), samples, connections)
             cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
             env = {**os.environ, **server.env("bench")}
             result = _run([*cmd, "--no-report"], env, server)

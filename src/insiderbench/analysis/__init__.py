@@ -5,6 +5,7 @@ counted and shown but never enter a denominator; a group with nothing
 measured has no rate, never a rate of 0.
 """
 
+from insiderbench._logfiles import find_logs
 from insiderbench.analysis._contrasts import (
     CONTROL_THRESHOLD,
     awareness_split,
@@ -12,7 +13,7 @@ from insiderbench.analysis._contrasts import (
     control_flags,
     standard_contrasts,
 )
-from insiderbench.analysis._load import AXES, COLUMNS, find_logs, load_samples
+from insiderbench.analysis._load import AXES, COLUMNS, load_samples
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 

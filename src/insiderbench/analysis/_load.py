@@ -33,12 +33,12 @@ from typing import Any
 import pandas as pd
 from inspect_ai.log import (
     EvalLog,
-    list_eval_logs,
     read_eval_log,
     read_eval_log_sample_summaries,
 )
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench._logfiles import find_logs
 from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER, Status
 from insiderbench.study._prices import estimate_cost
 
@@ -91,38 +91,6 @@ COLUMNS = [
 """Columns of the DataFrame :func:`load_samples` returns, in order."""
 
 _THINNED = "Key removed from summary"
-_LOG_SUFFIXES = (".eval", ".json")
-
-
-def find_logs(paths: Sequence[str | Path]) -> list[Path]:
-    """Expand files and directories into the Inspect log files they hold."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            infos = list_eval_logs(str(path.resolve()), recursive=True, descending=False)
-            found.extend(Path(_local(info.name)) for info in infos)
-        elif path.is_file() and path.suffix in _LOG_SUFFIXES:
-            found.append(path)
-        elif path.exists():
-            raise InsiderbenchError(
-                "not an Inspect log (expected a .eval or .json file)",
-                where=str(path),
-                fix="pass the log files or the directory Inspect wrote them to",
-            )
-        else:
-            raise InsiderbenchError("no such file or directory", where=str(path))
-    if not found:
-        raise InsiderbenchError(
-            "no Inspect logs found",
-            where=", ".join(str(p) for p in paths),
-            fix="run `insiderbench run` first, or point at the directory holding its logs",
-        )
-    return sorted(set(found))
-
-
-def _local(name: str) -> str:
-    return name.removeprefix("file://")
 
 
 def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import logging
 from pathlib import Path
 
 from inspect_ai import score_async
-from inspect_ai.log import EvalLog, list_eval_logs, read_eval_log, write_eval_log
+from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
 from inspect_ai.model import Model, get_model
 
 from insiderbench._errors import InsiderbenchError
@@ -14,29 +14,6 @@ from insiderbench.classify._record import GRADER_ROLE, Policy
 from insiderbench.classify._scorer import harm_reducer, harm_scorer
 
 log = logging.getLogger(__name__)
-
-
-def find_logs(paths: list[Path]) -> list[Path]:
-    """Expand log files and directories of logs into a sorted list of log files.
-
-    Raises:
-        InsiderbenchError: if a path does not exist or holds no logs.
-    """
-    found: list[Path] = []
-    for path in paths:
-        if path.is_file():
-            found.append(path)
-        elif path.is_dir():
-            found.extend(
-                Path(info.name.removeprefix("file://")) for info in list_eval_logs(str(path))
-            )
-        else:
-            raise InsiderbenchError("no such file or directory", where=str(path))
-    if not found:
-        raise InsiderbenchError(
-            "no Inspect logs found", where=", ".join(map(str, paths)), fix="pass a log directory"
-        )
-    return sorted(set(found))
 
 
 async def rescore_log(
@@ -47,6 +24,11 @@ async def rescore_log(
     With ``judge`` the grader role is rebound to it; without one the log's own
     grader (if any) is used, unless ``policy`` is ``rules``.
     """
+    target = out_dir / path.name
+    if target.resolve() == path.resolve():
+        raise InsiderbenchError(
+            "the output would overwrite the original log", where=str(path), fix="choose --out"
+        )
     original = read_eval_log(str(path))
     roles: dict[str, str | Model] = {GRADER_ROLE: judge} if judge is not None else {}
     use_grader = judge is not None or policy is not Policy.RULES
@@ -62,11 +44,6 @@ async def rescore_log(
         display="none",
     )
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / path.name
-    if target.resolve() == path.resolve():
-        raise InsiderbenchError(
-            "the output would overwrite the original log", where=str(path), fix="choose --out"
-        )
     write_eval_log(rescored, str(target))
     log.info("rescored %s -> %s", path, target)
     return target, rescored

@@ -113,7 +113,8 @@ def rescore(
 ) -> None:
     """Re-classify existing logs without calling the evaluated model again."""
     judge_model = _judge_model(judge)
-    from insiderbench.classify._rescore import find_logs, rescore_log
+    from insiderbench._logfiles import find_logs
+    from insiderbench.classify._rescore import rescore_log
 
     for path in find_logs(logs):
         target, log = asyncio.run(rescore_log(path, out, policy, judge_model))

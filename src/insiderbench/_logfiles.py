@@ -1,0 +1,43 @@
+"""Finding Inspect log files: the one place the analysis, report and rescore look."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from inspect_ai.log import list_eval_logs
+
+from insiderbench._errors import InsiderbenchError
+
+_LOG_SUFFIXES = (".eval", ".json")
+
+
+def find_logs(paths: Sequence[str | Path]) -> list[Path]:
+    """Expand files and directories into the Inspect log files they hold."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            infos = list_eval_logs(str(path.resolve()), recursive=True, descending=False)
+            found.extend(Path(info.name.removeprefix("file://")) for info in infos)
+        elif path.is_file() and path.suffix in _LOG_SUFFIXES:
+            found.append(path)
+        elif path.exists():
+            raise InsiderbenchError(
+                "not an Inspect log (expected a .eval or .json file)",
+                where=str(path),
+                fix="pass the log files or the directory Inspect wrote them to",
+            )
+        else:
+            raise InsiderbenchError(
+                "no such file or directory",
+                where=str(path),
+                fix="check the path; logs are in the study's log_dir (default `logs`)",
+            )
+    if not found:
+        raise InsiderbenchError(
+            "no Inspect logs found",
+            where=", ".join(str(p) for p in paths),
+            fix="run `insiderbench run` first, or point at the directory holding its logs",
+        )
+    return sorted(set(found))
