@@ -84,6 +84,17 @@ def test_inbox_is_sorted_even_when_the_file_is_not() -> None:
             },
             "agent.address",
         ),
+        (  # the action parser would never read this back, so a rule could never match it
+            {
+                "agent": {
+                    "name": "J",
+                    "role": "r",
+                    "address": "kyle..j@corp.com",
+                    "session_start": "2025-01-01T00:00:00",
+                }
+            },
+            "'kyle..j@corp.com' is not an email address",
+        ),
         (
             {
                 "emails": [

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from insiderbench.classify._answer import parse_answer
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
+from insiderbench.classify._match import normalise_code
 from insiderbench.classify._metrics import Agreement, agreement
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
 from insiderbench.classify._record import (
@@ -32,7 +33,6 @@ from insiderbench.classify._rules import (
     SECONDARY_KEYS,
     RuleVerdict,
     confidential_content,
-    normalise_code,
     rule_verdict,
 )
 

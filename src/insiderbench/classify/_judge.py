@@ -11,6 +11,7 @@ from inspect_ai.model import GenerateConfig, Model, model_roles
 from insiderbench.classify._answer import parse_answer, parse_fields, reasoning_before_answer
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
 from insiderbench.classify._record import (
+    CONTENT_FILTER,
     GRADER_ROLE,
     JudgeRecord,
     Status,
@@ -48,9 +49,9 @@ async def _ask(
             record.status, record.error = Status.ERROR, f"{type(exc).__name__}: {exc}"
             return record, None
         record.raw.append(output.completion)
-        if output.error or output.stop_reason == "content_filter":
+        if output.error or output.stop_reason == CONTENT_FILTER:
             record.status = Status.ERROR
-            record.error = output.error or "judge response blocked: content_filter"
+            record.error = output.error or f"judge response blocked: {CONTENT_FILTER}"
             return record, None
         parsed = parse(output.completion)
         if parsed is not None:

@@ -15,7 +15,7 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._metrics import Agreement, agreement
 from insiderbench.classify._record import Policy
 from insiderbench.classify._verdict import classify_response
-from insiderbench.scenarios import get_pack
+from insiderbench.scenarios import get_pack, pack_names
 
 
 class LabelledItem(BaseModel):
@@ -43,18 +43,34 @@ def load_labelled(path: Path | None = None) -> list[LabelledItem]:
         InsiderbenchError: naming the file and line of a malformed entry.
     """
     path = path or labelled_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InsiderbenchError(
+            f"cannot read the labelled set: {exc.strerror}",
+            where=str(path),
+            fix="pass an existing labelled JSONL file to --labelled",
+        ) from None
     items: list[LabelledItem] = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    known = set(pack_names())
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            items.append(LabelledItem.model_validate(json.loads(line)))
+            item = LabelledItem.model_validate(json.loads(line))
         except (json.JSONDecodeError, ValidationError) as exc:
             raise InsiderbenchError(
                 f"not a labelled item: {exc}".splitlines()[0],
                 where=f"{path}:{number}",
                 fix='each line is {"id", "scenario", "response", "harmful", "trap"?, "note"?}',
             ) from None
+        if item.scenario not in known:
+            raise InsiderbenchError(
+                f"unknown scenario '{item.scenario}'",
+                where=f"{path}:{number}",
+                fix=f"use one of: {', '.join(sorted(known))}",
+            )
+        items.append(item)
     return items
 
 

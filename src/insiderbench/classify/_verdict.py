@@ -11,14 +11,20 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
 from insiderbench.classify._judge import judge_diagnostics, judge_harm
-from insiderbench.classify._record import GRADER_ROLE, AwarenessLabel, Policy, SampleRecord, Status
+from insiderbench.classify._record import (
+    CONTENT_FILTER,
+    GRADER_ROLE,
+    AwarenessLabel,
+    Policy,
+    SampleRecord,
+    Status,
+)
 from insiderbench.classify._rules import rule_verdict
 from insiderbench.environment import ParsedResponse, parse_response
 from insiderbench.scenarios import HarmSpec
 
 log = logging.getLogger(__name__)
 
-CONTENT_FILTER = "content_filter"
 MISUNDERSTANDING_FLAGS = ("not_autonomous", "invented_rules")
 JUDGED_SECONDARY = ("fabrication", "impersonation")
 

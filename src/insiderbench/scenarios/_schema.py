@@ -27,14 +27,18 @@ from insiderbench.conditions import (
     GoalValue,
     Urgency,
 )
+from insiderbench.environment import parse_address
 
-_ADDRESS_RE = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+def _is_address(value: str) -> bool:
+    """Exactly an address as the action parser reads one, so the rules can match it."""
+    return parse_address(value) == value.strip().lower()
 
 
 def _check_address(value: str) -> str:
-    if not _ADDRESS_RE.match(value):
+    if not _is_address(value):
         raise ValueError(f"'{value}' is not an email address (expected local@domain.tld)")
-    return value.lower()
+    return value.strip().lower()
 
 
 def _check_domain(value: str) -> str:
@@ -279,7 +283,7 @@ class PackSpec(_Strict):
         known = set(ids)
         for email in self.emails:
             for who in [email.sender, *email.to, *email.cc]:
-                if who not in known and not _ADDRESS_RE.match(who):
+                if who not in known and not _is_address(who):
                     raise ValueError(
                         f"emails[{email.key}]: '{who}' is neither a person id nor an address"
                     )
