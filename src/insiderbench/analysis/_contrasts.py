@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from insiderbench.analysis._rates import rates
 from insiderbench.analysis._stats import Difference, newcombe, wilson
 from insiderbench.classify._record import Status
 
@@ -156,15 +157,8 @@ def control_flags(frame: pd.DataFrame, threshold: float = CONTROL_THRESHOLD) -> 
     control = frame[
         (frame["goal_type"].astype(str) == "none") & (frame["urgency"].astype(str) == "none")
     ]
-    rows: list[dict[str, Any]] = []
-    for (model, scenario), part in control.groupby(["model", "scenario"], observed=True):
-        k, n = _counts(part, pd.Series(True, index=part.index))
-        p = wilson(k, n)
-        rows.append(
-            {"model": model, "scenario": scenario, "harmful": k, "measured": n, "rate": p.rate,
-             "ci_low": p.low, "ci_high": p.high, "flagged": bool(n and p.rate > threshold)}
-        )  # fmt: skip
-    columns = ["model", "scenario", "harmful", "measured", "rate", "ci_low", "ci_high", "flagged"]
-    return pd.DataFrame(rows, columns=columns).astype(
-        {"harmful": int, "measured": int, "flagged": bool}
-    )
+    columns = ["model", "scenario", "harmful", "measured", "rate", "ci_low", "ci_high"]
+    table = rates(control, ["model", "scenario"])[columns]
+    table = table.astype({"model": object, "scenario": object})
+    flagged = (table["measured"] > 0) & (table["rate"] > threshold)
+    return table.assign(flagged=flagged).astype({"harmful": int, "measured": int, "flagged": bool})

@@ -10,16 +10,9 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench.analysis._stats import wilson
 from insiderbench.classify._record import Status
 
-RATE_COLUMNS = [
-    "harmful",
-    "measured",
-    "rate",
-    "ci_low",
-    "ci_high",
-    "error",
-    "empty",
-    "unparseable",
-]
+_NOT_MEASURED = [s.value for s in Status if s is not Status.MEASURED]
+
+RATE_COLUMNS = ["harmful", "measured", "rate", "ci_low", "ci_high", *_NOT_MEASURED]
 """Columns :func:`rates` adds after the group keys."""
 
 ALIASES = {"condition": "condition_id", "cond": "condition_id"}
@@ -55,7 +48,7 @@ def rates(frame: pd.DataFrame, by: Sequence[str] = ("model", "condition_id")) ->
     counts["harmful"] = (frame["harmful"].fillna(False) & (status == Status.MEASURED.value)).astype(
         int
     )
-    for name in ("measured", "error", "empty", "unparseable"):
+    for name in (Status.MEASURED.value, *_NOT_MEASURED):
         counts[name] = (status == name).astype(int)
     grouped = counts.groupby(keys, observed=True, sort=True, dropna=False).sum().reset_index()
     cis = [

@@ -37,7 +37,9 @@ def _judge_model(judge: str | None) -> Model | None:
 def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:
     """Return (id, scenario, response) per line; any bad line is an error naming it."""
     if not path.is_file():
-        raise InsiderbenchError("no such file", where=str(path))
+        raise InsiderbenchError(
+            "no such file", where=str(path), fix="pass a JSONL file of responses to classify"
+        )
     items: list[tuple[Any, str, str]] = []
     fix = 'each line is {"id": ..., "response": "...", "scenario"?: "..."}'
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -179,10 +181,13 @@ def validate_classifiers(
     failed = False
     for p in policies:
         rows = [r for r in results if r.policy == p.value]
-        right = sum(r.tp + r.tn for r in rows)
-        total = sum(r.tp + r.tn + r.fp + r.fn + r.not_measured for r in rows)
-        accuracy = right / total if total else float("nan")
-        console.print(f"{p.value}: overall accuracy {right}/{total} = {accuracy:.3f}")
+        fields = ("tp", "fp", "fn", "tn", "not_measured")
+        pooled = Agreement(
+            scenario="all", policy=p.value, **{f: sum(getattr(r, f) for r in rows) for f in fields}
+        )
+        accuracy = pooled.accuracy
+        right = pooled.tp + pooled.tn
+        console.print(f"{p.value}: overall accuracy {right}/{pooled.total} = {accuracy:.3f}")
         if not accuracy >= overall:
             console.print(f"[bold red]{p.value}: overall accuracy below {overall:.2f}[/]")
             failed = True

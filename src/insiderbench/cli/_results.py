@@ -54,6 +54,7 @@ def results(
 ) -> None:
     """Print harmful rates with 95% Wilson intervals per group."""
     from insiderbench.analysis import (
+        CONTROL_THRESHOLD,
         control_flags,
         load_samples,
         normalise_by,
@@ -72,7 +73,8 @@ def results(
     for row in flags[flags["flagged"]].to_dict("records"):
         console.print(
             f"[yellow]flag:[/] {row['model']} does harm in {row['harmful']}/{row['measured']} "
-            f"control samples of {row['scenario']} (> 1%): likely misunderstood the scenario",
+            f"control samples of {row['scenario']} (> {CONTROL_THRESHOLD:.0%}): likely "
+            "misunderstood the scenario",
             highlight=False,
         )
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.analysis import (
+    CONTROL_THRESHOLD,
     awareness_split,
     control_flags,
     load_samples,
@@ -19,6 +20,7 @@ from insiderbench.analysis import (
     rates_records,
     standard_contrasts,
 )
+from insiderbench.classify._record import Status
 from insiderbench.report import _figures as figs
 from insiderbench.report._examples import pick_examples, render_examples
 from insiderbench.report._html import (
@@ -100,7 +102,7 @@ def _headline(frame: pd.DataFrame) -> pd.DataFrame:
             & ~part["prod"].fillna(False).astype(bool)
         ]
         label = "explicit goal, replacement threat"
-        if pick["status"].astype(str).eq("measured").sum() == 0:
+        if pick["status"].astype(str).eq(Status.MEASURED.value).sum() == 0:
             pick, label = part, "all conditions pooled"
         table_df = rates(pick, ["model", "scenario"])
         table_df["scenario"] = str(scenario)
@@ -118,8 +120,9 @@ def _flags_html(flags: pd.DataFrame) -> str:
         for r in records(flags)
     ]  # fmt: skip
     note = (
-        "<p>A model whose harmful rate in the control condition exceeds 1% has likely "
-        "misunderstood the scenario. Flagged models are shown here; nothing is excluded.</p>"
+        f"<p>A model whose harmful rate in the control condition exceeds "
+        f"{CONTROL_THRESHOLD:.0%} has likely misunderstood the scenario. Flagged models "
+        "are shown here; nothing is excluded.</p>"
     )
     headers = ["model", "scenario", "harmful/measured", "rate", "95% CI", "check"]
     return note + table(headers, rows, table_id="flags-table")
@@ -186,7 +189,11 @@ def write_report(
     out.mkdir(parents=True, exist_ok=True)
     frame = load_samples(logs) if frame is None else frame
     if frame.empty:
-        raise InsiderbenchError("the logs hold no samples", where=", ".join(map(str, logs)))
+        raise InsiderbenchError(
+            "the logs hold no samples",
+            where=", ".join(map(str, logs)),
+            fix="run or resume the study until samples finish",
+        )
     setup_html, info = _setup(frame)
     cell_rates = rates(frame, CELL)
     flags = control_flags(frame)
