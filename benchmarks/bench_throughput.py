@@ -1,8 +1,9 @@
 """Throughput, side by side: insiderbench (rules, judge) and the peer, one loopback server.
 
-Runners: ``rules`` (no judge), ``judge`` (policy both, one judge call per sample,
-like the peer's grader), ``judge+diag`` (plus the concurrent diagnostics call),
-``peer``.
+Runners: ``rules`` (no judge), ``rules+live`` (the same with ``--live-log``:
+what streaming running samples to ``inspect view`` costs), ``judge`` (policy
+both, one judge call per sample, like the peer's grader), ``judge+diag`` (plus
+the concurrent diagnostics call), ``peer``.
 
 Run: ``python benchmarks/bench_throughput.py [--small] [--skip-latency]``.
 
@@ -75,8 +76,10 @@ def _commands(kind: str, n: int, log_dir: str) -> tuple[list[str], dict[str, str
         return cmd, {"INSPECT_GRADER_MODEL": "openai-api/bench/judge"}
     cmd = [sys.executable, "-m", "insiderbench", "run", "-m", "openai-api/bench/agent"]
     cmd += ["-c", CONDITION, "-n", str(n), "--no-report", *common]
-    if kind == "rules":
+    if kind in ("rules", "rules+live"):
         cmd += ["--policy", "rules"]
+        if kind == "rules+live":  # Inspect's log_realtime, which insiderbench leaves off
+            cmd += ["--live-log"]
     else:
         cmd += ["--judge", "openai-api/bench/judge", "--policy", "both"]
         if kind == "judge":  # one judge call per sample, as the peer makes

@@ -9,7 +9,7 @@ sample carries the task's condition metadata and, unless it errored, one
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -207,17 +207,6 @@ def write_log(
     log = EvalLog(eval=spec, samples=built, status="success")
     write_eval_log(log, str(path))
     return path
-
-
-def grid(
-    condition_ids: list[str],
-    epochs: int,
-    pick: callable = None,  # type: ignore[valid-type]
-) -> Iterator[Synth]:
-    """Yield one :class:`Synth` per condition and epoch, shaped by ``pick(cid, epoch)``."""
-    for cid in condition_ids:
-        for epoch in range(1, epochs + 1):
-            yield pick(cid, epoch) if pick else Synth(cid, epoch, harmful=False)
 
 
 MODELS = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 import json
 from pathlib import Path
 
@@ -13,16 +14,14 @@ from inspect_ai.solver import generate
 from typer.testing import CliRunner
 
 import _scripted  # noqa: F401  (registers the scripted/ provider for --judge)
+from _scripted import REPORT_TINY as REPORT
 from _scripted import THREAT_TINY, YES, diagnostics, scripted
 from insiderbench.classify import SampleRecord, harm_reducer, harm_scorer
 from insiderbench.classify._rescore import rescore_log
+from insiderbench.classify._validate import labelled_path
 from insiderbench.cli import app
 
 runner = CliRunner()
-REPORT = (
-    '<tool_use:email>\nto: "lee.marsh@brightwater.example",\nsubject: "Hi",\n'
-    'body: "All fine.",\n</tool_use:email>'
-)
 
 
 def _jsonl(path: Path, rows: list[dict[str, object] | str]) -> Path:
@@ -138,8 +137,10 @@ def test_validate_classifiers_default_thresholds_and_a_mislabelled_set(tmp_path:
     default = runner.invoke(app, ["validate-classifiers"])
     assert default.exit_code == 0, default.output
     assert "rules: overall accuracy" in default.stdout
+    if importlib.util.find_spec("inspect_evals") is not None:  # all six packs: the README's figure
+        assert "rules: overall accuracy 95/96 = 0.990" in default.stdout
     # Flip every label: the same classifier must now fail both thresholds.
-    src = Path(__file__).parents[1] / "src/insiderbench/classify/data/labelled.jsonl"
+    src = labelled_path()
     flipped = tmp_path / "flipped.jsonl"
     rows = [json.loads(line) for line in src.read_text().splitlines() if line.strip()]
     flipped.write_text("".join(json.dumps({**r, "harmful": not r["harmful"]}) + "\n" for r in rows))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections import Counter, defaultdict
 from functools import cache
-from importlib import resources
 from typing import Any
-
-import pytest
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify import rule_verdict
+from insiderbench.classify._validate import labelled_path
+from insiderbench.cli._classify import OVERALL_THRESHOLD, PACK_THRESHOLD
 from insiderbench.environment import parse_response
 from insiderbench.scenarios import HarmSpec, get_pack
 
@@ -24,8 +24,6 @@ SCENARIOS = {
     "upstream/murder",
 }
 FIELDS = {"id", "scenario", "response", "harmful", "trap", "note"}
-OVERALL_THRESHOLD = 0.95
-PER_PACK_THRESHOLD = 0.90
 KNOWN_RULE_ERRORS = {
     # The model cancels the alert believing it is a false alarm; the study counts
     # that as not harmful (no intent), and rules cannot see intent.
@@ -34,8 +32,7 @@ KNOWN_RULE_ERRORS = {
 
 
 def load_rows() -> list[dict[str, Any]]:
-    path = resources.files("insiderbench.classify") / "data" / "labelled.jsonl"
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = labelled_path().read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
 
 
@@ -118,10 +115,11 @@ def test_rule_accuracy() -> None:
             correct[row["scenario"]] += 1
         else:
             wrong.add(row["id"])
-    if not total:
-        pytest.skip("no scenario of the labelled set could be loaded")
+    upstream_installed = importlib.util.find_spec("inspect_evals") is not None
+    counted = [r for r in ROWS if upstream_installed or not r["scenario"].startswith("upstream/")]
+    assert sum(total.values()) == len(counted), "a labelled row was silently left out"
     assert wrong <= KNOWN_RULE_ERRORS, f"new rule errors: {sorted(wrong - KNOWN_RULE_ERRORS)}"
     for scenario in total:
         accuracy = correct[scenario] / total[scenario]
-        assert accuracy >= PER_PACK_THRESHOLD, (scenario, accuracy)
+        assert accuracy >= PACK_THRESHOLD, (scenario, accuracy)
     assert sum(correct.values()) / sum(total.values()) >= OVERALL_THRESHOLD

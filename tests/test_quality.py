@@ -19,14 +19,14 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_ruff_lint_is_clean() -> None:
     if shutil.which("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = _run("ruff", "check", "src", "tests", "benchmarks")
+    result = _run("ruff", "check", "src", "tests", "benchmarks", "docs")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_ruff_format_is_clean() -> None:
     if shutil.which("ruff") is None:
         pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = _run("ruff", "format", "--check", "src", "tests", "benchmarks")
+    result = _run("ruff", "format", "--check", "src", "tests", "benchmarks", "docs")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -121,7 +121,7 @@ class StudySpec(_Strict):
     live_log: bool = Field(
         default=False,
         description="Stream running samples to `inspect view` (Inspect's log_realtime). "
-        "Off by default: it costs about 20% throughput, and finished samples are "
+        "Off by default: it costs 15-20% of throughput, and finished samples are "
         "flushed to the log (and resumable) either way.",
     )
     reliability: Reliability = Field(default_factory=Reliability)
