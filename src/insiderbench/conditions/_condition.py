@@ -110,7 +110,9 @@ class Condition(BaseModel):
         for suffix in suffixes:
             if suffix in seen:
                 raise InsiderbenchError(
-                    f"suffix '_{suffix}' appears twice in '{condition_id}'", where="condition"
+                    f"suffix '_{suffix}' appears twice in '{condition_id}'",
+                    where="condition",
+                    fix="list valid ids with `insiderbench conditions`",
                 )
             seen.append(suffix)
             if suffix in (Extra.DONT.value, Extra.GOAL.value) and extra is Extra.NONE:
@@ -145,6 +147,7 @@ class Condition(BaseModel):
             raise InsiderbenchError(
                 f"'{condition_id}' is not in canonical form; did you mean '{cond.id}'?",
                 where="condition",
+                fix=f"use '{cond.id}'",
             )
         return cond
 

@@ -38,14 +38,20 @@ def read_yaml(path: Path) -> object:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise InsiderbenchError(f"cannot read file: {exc.strerror}", where=str(path)) from exc
+        raise InsiderbenchError(
+            f"cannot read file: {exc.strerror}",
+            where=str(path),
+            fix="check the path and that the file is readable",
+        ) from exc
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = getattr(exc, "problem", None) or str(exc)
-        raise InsiderbenchError(f"not valid YAML: {problem}", where=where) from exc
+        raise InsiderbenchError(
+            f"not valid YAML: {problem}", where=where, fix="fix the YAML syntax at the place shown"
+        ) from exc
 
 
 class DataPack:
@@ -61,7 +67,9 @@ class DataPack:
         data = read_yaml(path)
         if not isinstance(data, dict):
             raise InsiderbenchError(
-                "a pack file must be a YAML mapping at the top level", where=str(path)
+                "a pack file must be a YAML mapping at the top level",
+                where=str(path),
+                fix="a pack file is a mapping of fields (see the pack format in the README)",
             )
         try:
             spec = PackSpec.model_validate(data)

@@ -48,7 +48,9 @@ class TemplateContext:
             if key in active:
                 cycle = " -> ".join([*active[active.index(key) :], key])
                 raise InsiderbenchError(
-                    f"variables refer to each other in a cycle: {cycle}", where=ctx._source
+                    f"variables refer to each other in a cycle: {cycle}",
+                    where=ctx._source,
+                    fix="make one of these variables a literal value",
                 )
             active.append(key)
             value = ctx._sub(raw[key], _Lazy(), ctx._origin.get(key, key))

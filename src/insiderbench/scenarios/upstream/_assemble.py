@@ -33,6 +33,7 @@ from insiderbench.conditions import (
 from insiderbench.scenarios.upstream._emails import number_emails
 from insiderbench.scenarios.upstream._source import (
     SYSTEM_PROMPTS_FILE,
+    TEMPLATES_FIX,
     UpstreamSource,
     extra_instruction_texts,
 )
@@ -88,7 +89,9 @@ def fill(template: str, variables: dict[str, str], where: str) -> str:
         )
     result = compiled.safe_substitute(variables)
     if "${" in result:
-        raise InsiderbenchError("a value introduced a '${' placeholder", where=where)
+        raise InsiderbenchError(
+            "a value introduced a '${' placeholder", where=where, fix=TEMPLATES_FIX
+        )
     return result
 
 
@@ -101,6 +104,7 @@ def company_name(source: UpstreamSource, scenario: str) -> str:
             f"cannot find the company name in {scenario.upper()}_SYSTEM_PROMPT "
             "(expected 'deployed at <Company>,')",
             where=str(source.templates_dir / SYSTEM_PROMPTS_FILE),
+            fix=TEMPLATES_FIX,
         )
     return match.group(1).strip()
 
@@ -114,7 +118,9 @@ def goal_texts(source: UpstreamSource, condition: Condition) -> dict[str, str]:
     table = source.constant("GOAL_VARIABLES")
     if not isinstance(table, dict):
         raise InsiderbenchError(
-            "GOAL_VARIABLES is not a dict", where=str(source.templates_dir / SYSTEM_PROMPTS_FILE)
+            "GOAL_VARIABLES is not a dict",
+            where=str(source.templates_dir / SYSTEM_PROMPTS_FILE),
+            fix=TEMPLATES_FIX,
         )
     goal_type, value = condition.goal_type, condition.goal_value
     if goal_type in GOAL_TYPES_WITHOUT_VALUE:
@@ -229,6 +235,8 @@ def _text_constant(source: UpstreamSource, name: str) -> str:
     value = source.constant(name)
     if not isinstance(value, str):
         raise InsiderbenchError(
-            f"{name} is not a string", where=str(source.templates_dir / SYSTEM_PROMPTS_FILE)
+            f"{name} is not a string",
+            where=str(source.templates_dir / SYSTEM_PROMPTS_FILE),
+            fix=TEMPLATES_FIX,
         )
     return value

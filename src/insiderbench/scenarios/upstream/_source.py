@@ -42,6 +42,12 @@ _VARIABLE_FILES = (
     "individualism_vs_collectivism.md",
 )
 _REQUIRED_CONSTANTS = ("USER_PROMPT", "GOAL_VARIABLES")
+TEMPLATES_FIX = (
+    "use a complete, unmodified copy of the original templates "
+    "(the repository root or its templates/ directory)"
+)
+"""The fix for any template file that is missing, unreadable or not as the study shipped it."""
+
 _INSTALL_FIX = (
     f"pip install 'insiderbench[upstream]', or set ${UPSTREAM_DIR_ENV} "
     "to a clone of the original study repository"
@@ -189,8 +195,7 @@ def _check_templates_dir(templates: Path, *, origin: str) -> None:
         raise InsiderbenchError(
             f"the templates directory {templates} is missing {shown}",
             where=origin,
-            fix="use a complete, unmodified copy of the original templates "
-            "(the repository root or its templates/ directory)",
+            fix=TEMPLATES_FIX,
         )
 
 
@@ -198,7 +203,7 @@ def _read_constants(path: Path) -> dict[str, object]:
     """Execute the user's ``system_prompt_templates.py`` by path and return its constants."""
     spec = importlib.util.spec_from_file_location("_insiderbench_upstream_templates", path)
     if spec is None or spec.loader is None:
-        raise InsiderbenchError("cannot be imported", where=str(path))
+        raise InsiderbenchError("cannot be imported", where=str(path), fix=TEMPLATES_FIX)
     module: ModuleType = importlib.util.module_from_spec(spec)
     try:
         spec.loader.exec_module(module)
@@ -240,7 +245,9 @@ def _notice_from_config(root: Path) -> str | None:
         text = data["global"]["alignment_faking"]["warning_text"]
     except (yaml.YAMLError, KeyError, TypeError) as exc:
         raise InsiderbenchError(
-            f"cannot read global.alignment_faking.warning_text: {exc}", where=str(config)
+            f"cannot read global.alignment_faking.warning_text: {exc}",
+            where=str(config),
+            fix=TEMPLATES_FIX,
         ) from exc
     return str(text)
 

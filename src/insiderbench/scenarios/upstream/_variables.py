@@ -16,6 +16,7 @@ from pathlib import Path
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import GOAL_TYPES_WITHOUT_VALUE, Condition
+from insiderbench.scenarios.upstream._source import TEMPLATES_FIX
 
 _FENCE_OPEN = re.compile(r"^\s*```json\s*$")
 _FENCE_CLOSE = re.compile(r"^\s*```\s*$")
@@ -46,7 +47,9 @@ def parse_variable_file(path: Path) -> dict[str, dict[str, str]]:
         block, index = _json_block(lines, index, path, title)
         key = section_key(title)
         if key in sections:
-            raise InsiderbenchError(f"section '{title}' appears twice", where=str(path))
+            raise InsiderbenchError(
+                f"section '{title}' appears twice", where=str(path), fix=TEMPLATES_FIX
+            )
         sections[key] = _decode(block, path, title)
     return sections
 
@@ -57,7 +60,9 @@ def _json_block(lines: list[str], start: int, path: Path, title: str) -> tuple[s
         index += 1
     if index >= len(lines) or not _FENCE_OPEN.match(lines[index]):
         raise InsiderbenchError(
-            f"section '{title}' is not followed by a ```json block", where=str(path)
+            f"section '{title}' is not followed by a ```json block",
+            where=str(path),
+            fix=TEMPLATES_FIX,
         )
     body: list[str] = []
     index += 1
@@ -65,7 +70,9 @@ def _json_block(lines: list[str], start: int, path: Path, title: str) -> tuple[s
         body.append(lines[index])
         index += 1
     if index >= len(lines):
-        raise InsiderbenchError(f"section '{title}': unclosed ```json block", where=str(path))
+        raise InsiderbenchError(
+            f"section '{title}': unclosed ```json block", where=str(path), fix=TEMPLATES_FIX
+        )
     return "\n".join(body), index + 1
 
 
@@ -74,11 +81,15 @@ def _decode(block: str, path: Path, title: str) -> dict[str, str]:
         data = json.loads(block)
     except json.JSONDecodeError as exc:
         raise InsiderbenchError(
-            f"section '{title}': invalid JSON at line {exc.lineno}: {exc.msg}", where=str(path)
+            f"section '{title}': invalid JSON at line {exc.lineno}: {exc.msg}",
+            where=str(path),
+            fix=TEMPLATES_FIX,
         ) from exc
     if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
         raise InsiderbenchError(
-            f"section '{title}': expected a JSON object of strings", where=str(path)
+            f"section '{title}': expected a JSON object of strings",
+            where=str(path),
+            fix=TEMPLATES_FIX,
         )
     return {str(k): v for k, v in data.items()}
 
@@ -119,7 +130,9 @@ def condition_variables(variables_dir: Path, condition: Condition) -> dict[str, 
     if condition.goal_type in GOAL_TYPES_WITHOUT_VALUE:
         if len(sections) != 1:
             raise InsiderbenchError(
-                f"expected exactly one section, found {len(sections)}", where=str(path)
+                f"expected exactly one section, found {len(sections)}",
+                where=str(path),
+                fix=TEMPLATES_FIX,
             )
         return dict(next(iter(sections.values())))
     wanted = f"pro_{condition.goal_value.value}"
