@@ -12,6 +12,7 @@ import os
 from dataclasses import dataclass
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench.study._spec import IN_PROCESS_PROVIDERS
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,6 @@ _HOSTED: dict[str, _Hosted] = {
     "ollama": _Hosted((), "openai", _OPENAI_SDK),
     "openai-api": _Hosted((), "openai", _OPENAI_SDK),
 }
-_OUR_PROVIDERS = ("replay", "llamacpp")
 # Model names routed through a cloud account (credentials come from the cloud SDK).
 _CLOUD_ROUTES = ("azure/", "bedrock/", "vertex/")
 
@@ -77,7 +77,7 @@ def check_model_ready(model_name: str) -> None:
     elif provider in _HOSTED:
         _check_hosted(provider, rest, _HOSTED[provider])
     elif provider not in _inspect_providers():
-        known = ", ".join(sorted({*_HOSTED, *_OUR_PROVIDERS}))
+        known = ", ".join(sorted({*_HOSTED, *IN_PROCESS_PROVIDERS}))
         raise InsiderbenchError(
             f"unknown model provider '{provider}' in '{model_name}'",
             where="model",

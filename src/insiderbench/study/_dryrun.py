@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from insiderbench._tokens import estimate_tokens
+from insiderbench._tokens import CHARS_PER_TOKEN, estimate_tokens
 from insiderbench.scenarios import check_condition
 from insiderbench.study._prices import estimate_cost
 from insiderbench.study._spec import StudySpec
@@ -43,7 +43,7 @@ class DryRun:
     samples: int
     rows: list[CallEstimate]
     token_note: str = (
-        "tokens are estimated (~4 characters per token; "
+        f"tokens are estimated (~{CHARS_PER_TOKEN} characters per token; "
         f"{ASSUMED_OUTPUT_TOKENS} output tokens per response)"
     )
 

@@ -41,8 +41,9 @@ def price_for(model: str) -> tuple[float, float] | None:
     """Return (input, output) dollars per million tokens, or ``None`` if unknown.
 
     The provider prefix and any date suffix are ignored, so
-    ``anthropic/claude-sonnet-4-20250514`` matches ``claude-sonnet-4``; the
-    longest matching table entry wins.
+    ``anthropic/claude-sonnet-4-20250514`` matches ``claude-sonnet-4``. The
+    rest of the name must match a table entry exactly, so a variant the table
+    does not list (``o3-mini`` beside ``o3``) is unknown, not mispriced.
     """
     provider, _, name = model.partition("/")
     if provider in FREE_PROVIDERS:
