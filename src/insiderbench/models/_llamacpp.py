@@ -226,7 +226,7 @@ class LlamaCppAPI(ModelAPI):
             raise InsiderbenchError(
                 f"invalid model args: {problems}",
                 where=f"llamacpp/{model_name}",
-                fix="valid model args are n_ctx, n_threads, seed and verbose (-M key=value)",
+                fix=f"valid model args: {', '.join(LlamaCppArgs.model_fields)} (-M key=value)",
             ) from None
         require_llama_cpp()
         self.path = resolve_model_path(model_name)

@@ -14,7 +14,7 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench.classify import GRADER_ROLE, harm_scorer
 from insiderbench.conditions import Condition
 from insiderbench.study._gc import run_gc
-from insiderbench.study._spec import IN_PROCESS_PROVIDERS, ModelSpec, StudySpec
+from insiderbench.study._spec import ModelSpec, StudySpec, in_process
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def reliability_config(study: StudySpec, model: str | None = None) -> GenerateCo
     restart minutes of generation.
     """
     rel = study.reliability
-    if model is not None and model.split("/", 1)[0] in IN_PROCESS_PROVIDERS:
+    if model is not None and in_process(model):
         return GenerateConfig(max_retries=rel.max_retries)
     return GenerateConfig(
         max_retries=rel.max_retries, timeout=rel.timeout, attempt_timeout=rel.attempt_timeout

@@ -19,6 +19,12 @@ IN_PROCESS_PROVIDERS = ("llamacpp", "replay")
 """Providers that run inside this process: no network to time out, and a call may
 wait its turn for the one local model far longer than any attempt timeout."""
 
+
+def in_process(model: str) -> bool:
+    """Whether ``model`` (provider/name) runs inside this process."""
+    return model.split("/", 1)[0] in IN_PROCESS_PROVIDERS
+
+
 SAMPLES_PER_CONNECTION = 2
 """Default samples in flight per connection of an API model: the next sample is
 built and waiting when a connection frees, rather than only starting then."""
@@ -153,7 +159,7 @@ class StudySpec(_Strict):
         """
         if self.max_samples is not None:
             return self.max_samples
-        api = [m for m in self.models if m.name.split("/", 1)[0] not in IN_PROCESS_PROVIDERS]
+        api = [m for m in self.models if not in_process(m.name)]
         limits = [m.max_connections for m in api if m.max_connections is not None]
         if not api or len(limits) < len(api):
             return None
