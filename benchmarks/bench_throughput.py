@@ -19,6 +19,11 @@ seconds); the ideal is 10 s of waiting plus start-up, and the run should finish
 within 1.3x of that. "Waiting" is everything after the first request reaches
 the server, up to the process's exit: the run, the log's finalisation, the
 summary table and interpreter shutdown. ``--kinds ""`` runs only this case.
+Each run is followed by the *floor*: bare Inspect sending the same requests
+with the same settings (``generate()`` only, no scorer, live log off,
+``max_samples`` twice the connections, the same collector tuning), so the
+engine's own cost is measured in the same minute as insiderbench's
+(``--no-floor`` skips it).
 
 The peer is ``inspect eval inspect_evals/agentic_misalignment`` with
 ``INSPECT_GRADER_MODEL`` on the same server (its default condition, the same
@@ -28,6 +33,7 @@ one insiderbench runs here). The judge reply parses for both.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -119,29 +125,99 @@ def write_latency_study(tmp: Path, samples: int, connections: int) -> Path:
     return path
 
 
-def latency_bound(
-    samples: int = 1000, latency: float = 1.0, connections: int = 100, repeat: int = 3
-) -> None:
-    """Rules only, ``max_samples`` left at insiderbench's default (twice the connections)."""
-    ideal = samples / connections * latency
-    ratios = []
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+FLOOR_TASK = """
+import json, os
+from inspect_ai import Task, task
+from inspect_ai.dataset import Sample
+from inspect_ai.model import ChatMessageSystem, ChatMessageUser
+from inspect_ai.solver import generate
+
+@task
+def floor(samples: int = 1) -> Task:
+    with open(os.environ["FLOOR_PROMPT"], encoding="utf-8") as f:
+        p = json.load(f)
+    messages = [ChatMessageSystem(content=p["system"]), ChatMessageUser(content=p["user"])]
+    return Task(dataset=[Sample(input=messages)], solver=generate(), epochs=samples)
+"""
+"""Bare Inspect: the same messages, generate() only, no scorer."""
+
+FLOOR_MAIN = (
+    "import gc, os, sys; os.chdir(os.environ['FLOOR_DIR']); sys.argv[0] = 'inspect'; "
+    "gc.collect(); gc.freeze(); "
+    "gc.set_threshold(50000, 20, 100); from inspect_ai._cli.main import main; main()"
+)
+"""``inspect`` with the collector tuning insiderbench applies to its own runs.
+
+It runs in the task's directory: Inspect takes a task file's path as a glob
+relative to the working directory."""
+
+
+def _floor_command(tmp: Path, samples: int, connections: int) -> tuple[list[str], dict[str, str]]:
+    """Bare Inspect on the latency-bound case, with insiderbench's run settings."""
+    from insiderbench.conditions import Condition
+    from insiderbench.scenarios import check_condition
+
+    condition = Condition.from_id(CONDITION)
+    rendered = check_condition(condition).render(condition)
+    prompt = tmp / "prompt.json"
+    prompt.write_text(json.dumps({"system": rendered.system, "user": rendered.user}))
+    (tmp / "floor_task.py").write_text(FLOOR_TASK, encoding="utf-8")
+    cmd = [sys.executable, "-c", FLOOR_MAIN, "eval", "floor_task.py"]
+    cmd += ["-T", f"samples={samples}", "--model", "openai-api/bench/agent"]
+    cmd += ["--max-connections", str(connections), "--max-samples", str(2 * connections)]
+    cmd += ["--no-log-realtime", "--display", "none", "--log-dir", str(tmp / "floor-logs")]
+    return cmd, {"FLOOR_PROMPT": str(prompt), "FLOOR_DIR": str(tmp)}
+
+
+def _latency_run(
+    kind: str, samples: int, latency: float, connections: int
+) -> tuple[Measure, float]:
+    """One latency-bound run of ``insiderbench`` or the bare-Inspect ``floor``."""
+    with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+        env = {**os.environ, **server.env("bench")}
+        if kind == "floor":
+            cmd, extra = _floor_command(Path(tmp), samples, connections)
+            env.update(extra)
+        else:
             path = write_latency_study(Path(tmp), samples, connections)
             cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
-            env = {**os.environ, **server.env("bench")}
-            result = _run([*cmd, "--no-report"], env, server)
-        waiting = result.wall - result.startup
-        ratios.append(waiting / ideal)
-        print(
-            f"latency-bound: {samples} samples, {latency:g} s latency, {connections} "
-            f"connections: wall {result.wall:.1f} s, start-up {result.startup:.1f} s, "
-            f"waiting {waiting:.1f} s = {waiting / ideal:.2f}x ideal {ideal:.0f} s "
-            f"(exit {result.code})",
-            flush=True,
-        )
-    ratios.sort()
-    print(f"latency-bound: median {ratios[len(ratios) // 2]:.2f}x over {repeat} run(s)")
+            cmd.append("--no-report")
+        result = _run(cmd, env, server)
+        if len(server.hits) != samples:
+            print(f"{kind}: {len(server.hits)} requests, expected {samples}", file=sys.stderr)
+    return result, result.wall - result.startup
+
+
+def latency_bound(
+    samples: int = 1000,
+    latency: float = 1.0,
+    connections: int = 100,
+    repeat: int = 3,
+    floor: bool = True,
+) -> None:
+    """Rules only, ``max_samples`` left at insiderbench's default (twice the connections).
+
+    With ``floor``, each insiderbench run is followed by bare Inspect on the same
+    requests and settings (generate only, no scorer, live log off, the same
+    collector tuning): the cost of the engine alone, measured in the same minute.
+    """
+    ideal = samples / connections * latency
+    kinds = ["insiderbench", "floor"] if floor else ["insiderbench"]
+    ratios: dict[str, list[float]] = {k: [] for k in kinds}
+    for _ in range(repeat):
+        for kind in kinds:
+            result, waiting = _latency_run(kind, samples, latency, connections)
+            ratios[kind].append(waiting / ideal)
+            print(
+                f"latency-bound {kind:12}: {samples} samples, {latency:g} s latency, "
+                f"{connections} connections: wall {result.wall:.1f} s, start-up "
+                f"{result.startup:.1f} s, waiting {waiting:.1f} s = {waiting / ideal:.2f}x "
+                f"ideal {ideal:.0f} s (exit {result.code})",
+                flush=True,
+            )
+    for kind, values in ratios.items():
+        median = sorted(values)[len(values) // 2]
+        print(f"latency-bound {kind:12}: median {median:.2f}x over {repeat} run(s)")
 
 
 def latency_bound_peer(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
@@ -169,6 +245,9 @@ def main() -> None:
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--kinds", default="rules,judge,judge+diag,peer")
     parser.add_argument("--repeat", type=int, default=3, help="latency-bound runs")
+    parser.add_argument(
+        "--no-floor", action="store_true", help="skip bare Inspect in the latency-bound case"
+    )
     args = parser.parse_args()
     sizes = (10, 40) if args.small else (50, 200)
     kinds = [k for k in args.kinds.split(",") if k]
@@ -176,7 +255,7 @@ def main() -> None:
         with FaultServer(lifetime=3600) as server:
             throughput(server, kinds, sizes)
     if not args.skip_latency:
-        latency_bound(repeat=args.repeat)
+        latency_bound(repeat=args.repeat, floor=not args.no_floor)
         if "peer" in kinds:
             latency_bound_peer()
 
