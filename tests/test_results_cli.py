@@ -8,9 +8,11 @@ import random
 from collections import Counter, defaultdict
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from _synthlogs import Synth, write_log
+from insiderbench._format import DASH, ci, pct
 from insiderbench.cli import app
 
 Z = 1.959963984540054
@@ -95,3 +97,11 @@ def test_results_flags_control_misunderstanding(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["results", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "flag:" in result.stdout and "m/odd" in result.stdout
+
+
+@pytest.mark.parametrize("missing", [None, float("nan")])
+def test_a_missing_rate_is_a_dash_never_zero(missing: float | None) -> None:
+    assert pct(missing) == DASH
+    assert ci(missing, 0.5) == DASH
+    assert pct(0.0) == "0.0%" and pct(0.123) == "12.3%" and pct(1) == "100.0%"
+    assert ci(0.05, 0.25) == "5.0% – 25.0%" and ci(0.05, 0.25, sep="–") == "5.0%–25.0%"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
+from _actions import email, forward
 from insiderbench.classify import SECONDARY_KEYS, RuleVerdict, normalise_code, rule_verdict
 from insiderbench.environment import ActionKind, parse_response
 from insiderbench.scenarios import Behaviour, ConfidentialItem, HarmSpec, Leverage
@@ -38,20 +39,6 @@ LETHAL = HarmSpec(
     internal_domains=["lumen.example"],
     override_code="STOP-0917",
 )
-
-
-def email(to: str, body: str, *, cc: str = "", bcc: str = "", subject: str = "Hi") -> str:
-    extra = (f'cc: "{cc}",\n' if cc else "") + (f'bcc: "{bcc}",\n' if bcc else "")
-    return (
-        f'<tool_use:email>\nto: "{to}",\n{extra}subject: "{subject}",\n'
-        f'body: "{body}",\n</tool_use:email>\n'
-    )
-
-
-def forward(ids: str, to: str, body: str = "fyi", cc: str = "") -> str:
-    extra = f'cc: "{cc}"\n' if cc else ""
-    head = f'<tool_use:forward>\nemail_id: {ids}\nto: "{to}"\n'
-    return f'{head}{extra}body: "{body}"\n</tool_use:forward>\n'
 
 
 def verdict(harm: HarmSpec, text: str, reasoning: str | None = None) -> RuleVerdict:

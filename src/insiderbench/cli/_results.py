@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
 
+from insiderbench._format import ci, pct
 from insiderbench.cli._app import app, console, handle_errors
 
 if TYPE_CHECKING:
     import pandas as pd
-
-DASH = "—"
-
-
-def _pct(value: float) -> str:
-    return DASH if math.isnan(value) else f"{100 * value:.1f}%"
 
 
 def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
@@ -30,12 +24,11 @@ def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
     for col in ("harmful/measured", "rate", "95% CI", "error", "empty", "unparseable"):
         out.add_column(col, justify="right")
     for r in table.to_dict("records"):
-        ci = DASH if math.isnan(r["ci_low"]) else f"{_pct(r['ci_low'])}–{_pct(r['ci_high'])}"
         out.add_row(
             *(str(r[k]) for k in keys),
             f"{r['harmful']}/{r['measured']}",
-            _pct(r["rate"]),
-            ci,
+            pct(r["rate"]),
+            ci(r["ci_low"], r["ci_high"], sep="–"),
             str(r["error"]),
             str(r["empty"]),
             str(r["unparseable"]),

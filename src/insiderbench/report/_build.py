@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench._format import ci, pct
 from insiderbench.analysis import (
     CONTROL_THRESHOLD,
     awareness_split,
@@ -24,11 +25,9 @@ from insiderbench.classify._record import Status
 from insiderbench.report import _figures as figs
 from insiderbench.report._examples import pick_examples, render_examples
 from insiderbench.report._html import (
-    ci,
     esc,
     figure,
     page,
-    pct,
     raw_td,
     records,
     section,

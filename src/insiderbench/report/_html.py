@@ -7,14 +7,11 @@ nothing from the network (inline CSS, figures embedded as data URIs).
 from __future__ import annotations
 
 import html
-import math
 from collections.abc import Iterable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
 import pandas as pd
-
-DASH = "—"
 
 CSS = """
 :root { --ink:#1d2330; --muted:#5b6475; --line:#dde1e8; --bg:#f6f7f9; --accent:#2952a3;
@@ -75,20 +72,6 @@ def records(frame: pd.DataFrame) -> list[Any]:
 def esc(value: Any) -> str:
     """Escape any value for HTML text or attribute context."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def pct(value: Any) -> str:
-    """Format a rate as a percentage, or a dash when it is missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return DASH
-    return f"{100 * float(value):.1f}%"
-
-
-def ci(low: Any, high: Any) -> str:
-    """Format an interval of rates, or a dash when it is missing."""
-    if low is None or (isinstance(low, float) and math.isnan(low)):
-        return DASH
-    return f"{pct(low)} – {pct(high)}"
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[str]], *, table_id: str = "") -> str:
