@@ -143,13 +143,14 @@ def floor(samples: int = 1) -> Task:
 
 FLOOR_MAIN = (
     "import gc, os, sys; os.chdir(os.environ['FLOOR_DIR']); sys.argv[0] = 'inspect'; "
-    "gc.collect(); gc.freeze(); "
-    "gc.set_threshold(50000, 20, 100); from inspect_ai._cli.main import main; main()"
+    "from inspect_ai._cli.main import main; import inspect_ai.model._providers.openai_compatible; "
+    "gc.collect(); gc.freeze(); gc.set_threshold(50000, 20, 100); main()"
 )
 """``inspect`` with the collector tuning insiderbench applies to its own runs.
 
-It runs in the task's directory: Inspect takes a task file's path as a glob
-relative to the working directory."""
+The start-up heap (Inspect and the OpenAI provider imported) is frozen before
+the run, as insiderbench freezes its own. It runs in the task's directory:
+Inspect takes a task file's path as a glob relative to the working directory."""
 
 
 def _floor_command(tmp: Path, samples: int, connections: int) -> tuple[list[str], dict[str, str]]:
