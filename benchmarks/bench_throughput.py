@@ -10,7 +10,9 @@ Run: ``python benchmarks/bench_throughput.py [--small] [--skip-latency]``.
 For each runner it measures, against one zero-latency fault-free server:
 
 - start-up: seconds from launch to the first request reaching the server;
-- marginal samples per second: (200 - 50) / (wall(200) - wall(50));
+- marginal samples per second: (200 - 50) / (wall(200) - wall(50)), the median
+  over ``--rounds`` rounds (each round runs every runner, so the machine's
+  drift hits all alike; one pair of walls is noisy by a third either way);
 - peak RSS of the run (``wait4`` on the child).
 
 Then the latency-bound case: 1,000 samples, 1 s server latency, 100
@@ -93,21 +95,39 @@ def _commands(kind: str, n: int, log_dir: str) -> tuple[list[str], dict[str, str
     return cmd, {}
 
 
-def throughput(server: FaultServer, kinds: list[str], sizes: tuple[int, int]) -> None:
+def _median(values: list[float]) -> float:
+    return sorted(values)[len(values) // 2]
+
+
+def throughput(
+    server: FaultServer, kinds: list[str], sizes: tuple[int, int], rounds: int = 3
+) -> None:
+    """Each round runs every kind at both sizes, so the machine's drift hits all kinds alike."""
     env = {**os.environ, **server.env("bench")}
-    print(f"{'runner':8} {'start-up s':>10} {'marginal samples/s':>19} {'peak RSS MB':>12}")
-    for kind in kinds:
-        walls: dict[int, Measure] = {}
-        for n in sizes:
-            with tempfile.TemporaryDirectory() as tmp:
-                cmd, extra = _commands(kind, n, tmp)
-                walls[n] = _run(cmd, {**env, **extra}, server)
-            if walls[n].code not in (0, 3):
-                print(f"{kind}: exit {walls[n].code} at n={n}", file=sys.stderr)
-        small, big = walls[sizes[0]], walls[sizes[1]]
-        rate = (sizes[1] - sizes[0]) / max(big.wall - small.wall, 1e-9)
-        rss = max(small.rss_mb, big.rss_mb)
-        print(f"{kind:8} {small.startup:10.1f} {rate:19.1f} {rss:12.0f}", flush=True)
+    pairs: dict[str, list[tuple[Measure, Measure]]] = {k: [] for k in kinds}
+    for _ in range(rounds):
+        for kind in kinds:
+            walls: list[Measure] = []
+            for n in sizes:
+                with tempfile.TemporaryDirectory() as tmp:
+                    cmd, extra = _commands(kind, n, tmp)
+                    walls.append(_run(cmd, {**env, **extra}, server))
+                if walls[-1].code not in (0, 3):
+                    print(f"{kind}: exit {walls[-1].code} at n={n}", file=sys.stderr)
+            pairs[kind].append((walls[0], walls[1]))
+    print(
+        f"{'runner':10} {'start-up s':>10} {'marginal samples/s':>19} {'(range)':>13} "
+        f"{'peak RSS MB':>12}   median of {rounds} round(s)"
+    )
+    for kind, measured in pairs.items():
+        # a round where the big run was not slower than the small one is noise, not a rate
+        rates = [(sizes[1] - sizes[0]) / (b.wall - a.wall) for a, b in measured if b.wall > a.wall]
+        startup = _median([a.startup for a, _ in measured])
+        rss = max(max(a.rss_mb, b.rss_mb) for a, b in measured)
+        rate = f"{_median(rates):.1f}" if rates else "—"
+        spread = f"{min(rates):.0f}–{max(rates):.0f}" if rates else "—"
+        dropped = f" ({len(measured) - len(rates)} round(s) dropped)" if len(rates) < rounds else ""
+        print(f"{kind:10} {startup:10.1f} {rate:>19} {spread:>13} {rss:12.0f}{dropped}", flush=True)
 
 
 def write_latency_study(tmp: Path, samples: int, connections: int) -> Path:
@@ -217,8 +237,7 @@ def latency_bound(
                 flush=True,
             )
     for kind, values in ratios.items():
-        median = sorted(values)[len(values) // 2]
-        print(f"latency-bound {kind:12}: median {median:.2f}x over {repeat} run(s)")
+        print(f"latency-bound {kind:12}: median {_median(values):.2f}x over {repeat} run(s)")
 
 
 def latency_bound_peer(samples: int = 1000, latency: float = 1.0, connections: int = 100) -> None:
@@ -245,6 +264,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="10 and 40 samples (smoke run)")
     parser.add_argument("--skip-latency", action="store_true")
     parser.add_argument("--kinds", default="rules,judge,judge+diag,peer")
+    parser.add_argument("--rounds", type=int, default=3, help="throughput rounds (median)")
     parser.add_argument("--repeat", type=int, default=3, help="latency-bound runs")
     parser.add_argument(
         "--no-floor", action="store_true", help="skip bare Inspect in the latency-bound case"
@@ -254,7 +274,7 @@ def main() -> None:
     kinds = [k for k in args.kinds.split(",") if k]
     if kinds:
         with FaultServer(lifetime=3600) as server:
-            throughput(server, kinds, sizes)
+            throughput(server, kinds, sizes, args.rounds)
     if not args.skip_latency:
         latency_bound(repeat=args.repeat, floor=not args.no_floor)
         if "peer" in kinds:
