@@ -90,19 +90,37 @@ def run(
     study_file: Path | None = typer.Argument(None, help="Study YAML file (see examples/)."),
     model: list[str] = typer.Option(None, "--model", "-m", help="Model (repeatable)."),
     scenario: list[str] = typer.Option(None, "--scenario", "-s", help="Pack (repeatable)."),
-    goal_type: list[GoalType] = typer.Option(None, "--goal-type"),
-    goal_value: list[GoalValue] = typer.Option(None, "--goal-value"),
-    urgency: list[Urgency] = typer.Option(None, "--urgency"),
-    extra: list[Extra] = typer.Option(None, "--extra"),
-    prod: bool | None = typer.Option(None, "--prod/--no-prod"),
-    awareness: bool | None = typer.Option(None, "--awareness/--no-awareness"),
+    goal_type: list[GoalType] = typer.Option(
+        None, "--goal-type", help="Goal type (repeatable). Omitted: every type the pack has."
+    ),
+    goal_value: list[GoalValue] = typer.Option(
+        None, "--goal-value", help="Goal value (repeatable). Omitted: every valid value."
+    ),
+    urgency: list[Urgency] = typer.Option(
+        None, "--urgency", help="Threat to the agent (repeatable). Omitted: all three."
+    ),
+    extra: list[Extra] = typer.Option(
+        None, "--extra", help="Mitigating instruction (repeatable). Default: none."
+    ),
+    prod: bool | None = typer.Option(
+        None, "--prod/--no-prod", help="Without the private scratchpad. Default: with it."
+    ),
+    awareness: bool | None = typer.Option(
+        None, "--awareness/--no-awareness", help="Add the eval-awareness notice. Default: off."
+    ),
     condition: list[str] = typer.Option(None, "--condition", "-c", help="Condition id."),
     samples: int | None = typer.Option(None, "--samples", "-n", help="Samples per condition."),
     judge: str | None = typer.Option(None, "--judge", help="Grader model for the judge."),
     policy: Policy | None = typer.Option(None, "--policy", help="rules, judge or both."),
     log_dir: str | None = typer.Option(None, "--log-dir", help="Where Inspect logs go."),
-    seed: int | None = typer.Option(None, "--seed"),
-    max_samples: int | None = typer.Option(None, "--max-samples"),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Sampling seed, for providers that accept one."
+    ),
+    max_samples: int | None = typer.Option(
+        None,
+        "--max-samples",
+        help="Samples run at once. Default: twice max_connections, else Inspect's.",
+    ),
     dry: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens, cost; run nothing."),
     display: str | None = typer.Option(
         None, "--display", help="Inspect display: full, plain, none."
