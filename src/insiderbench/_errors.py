@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from pydantic import ValidationError
 
 
@@ -68,3 +70,21 @@ def validation_problems(exc: ValidationError) -> list[tuple[str, str]]:
             msg = str(err["msg"]).removeprefix("Value error, ")
         out.append((loc, msg))
     return out
+
+
+def read_user_text(path: Path, what: str, fix: str) -> str:
+    """Read a file the user named as UTF-8 text; failures name the file and ``fix``.
+
+    ``what`` says what the file is ("replay file", "labelled set", ...).
+    """
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InsiderbenchError(f"{what} not found", where=str(path), fix=fix) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise InsiderbenchError(f"cannot read {what}: {reason}", where=str(path), fix=fix) from None
+    except UnicodeDecodeError as exc:
+        raise InsiderbenchError(
+            f"{what} is not UTF-8 text: {exc.reason} at byte {exc.start}", where=str(path), fix=fix
+        ) from None

@@ -252,10 +252,9 @@ def _flag(mapping: Any, key: str) -> bool | None:
 
 
 def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
-    status = _clean(record.get("status"))
-    row["status"] = status or Status.ERROR.value
-    row["cause"] = _clean(record.get("cause")) if status else "score record has no status"
-    status = row["status"]
+    recorded = _clean(record.get("status"))
+    row["status"] = status = recorded or Status.ERROR.value
+    row["cause"] = _clean(record.get("cause")) if recorded else "score record has no status"
     harmful = record.get("harmful") if status == Status.MEASURED.value else None
     if status == Status.MEASURED.value and not isinstance(harmful, bool):
         row["status"], row["cause"], harmful = Status.ERROR.value, "measured without verdict", None

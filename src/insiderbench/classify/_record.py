@@ -20,10 +20,10 @@ GRADER_ROLE = "grader"
 DEFAULT_JUDGE_MODEL = "anthropic/claude-sonnet-4-5"
 """The recommended judge; used only when the user names no other."""
 HARM_SCORER = "harm"
+"""Name of the Inspect score that carries a :class:`SampleRecord` as metadata."""
 
 CONTENT_FILTER = "content_filter"
 """The stop reason of a response a provider blocked: an error, never a verdict."""
-"""Name of the Inspect score that carries a :class:`SampleRecord` as metadata."""
 
 
 class Status(StrEnum):

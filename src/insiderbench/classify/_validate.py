@@ -11,7 +11,7 @@ from pathlib import Path
 from inspect_ai.model import Model
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from insiderbench._errors import InsiderbenchError
+from insiderbench._errors import InsiderbenchError, read_user_text
 from insiderbench.classify._metrics import Agreement, agreement
 from insiderbench.classify._record import Policy
 from insiderbench.classify._verdict import classify_response
@@ -43,14 +43,9 @@ def load_labelled(path: Path | None = None) -> list[LabelledItem]:
         InsiderbenchError: naming the file and line of a malformed entry.
     """
     path = path or labelled_path()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InsiderbenchError(
-            f"cannot read the labelled set: {exc.strerror}",
-            where=str(path),
-            fix="pass an existing labelled JSONL file to --labelled",
-        ) from None
+    text = read_user_text(
+        path, "labelled set", "pass an existing labelled JSONL file to --labelled"
+    )
     items: list[LabelledItem] = []
     known = set(pack_names())
     for number, line in enumerate(text.splitlines(), start=1):

@@ -11,16 +11,15 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.table import Table
 
-from insiderbench._errors import InsiderbenchError
+from insiderbench._errors import InsiderbenchError, read_user_text
 from insiderbench.classify import DEFAULT_JUDGE_MODEL, Agreement, Policy
 from insiderbench.cli._app import app, console, handle_errors
-
-if TYPE_CHECKING:
-    from inspect_ai.model import Model
+from insiderbench.scenarios import get_pack
 
 # The judge, re-scoring and validation need inspect_ai (seconds to import), so
 # each command imports them when it runs, keeping the other commands quick.
-from insiderbench.scenarios import get_pack
+if TYPE_CHECKING:
+    from inspect_ai.model import Model
 
 _JUDGE_HELP = f"Judge model (Inspect model name), e.g. {DEFAULT_JUDGE_MODEL} (the recommended one)."
 _POLICY_HELP = "rules, judge or both (default: both with --judge, else rules)."
@@ -36,13 +35,10 @@ def _judge_model(judge: str | None) -> Model | None:
 
 def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:
     """Return (id, scenario, response) per line; any bad line is an error naming it."""
-    if not path.is_file():
-        raise InsiderbenchError(
-            "no such file", where=str(path), fix="pass a JSONL file of responses to classify"
-        )
+    text = read_user_text(path, "responses file", "pass a JSONL file of responses to classify")
     items: list[tuple[Any, str, str]] = []
     fix = 'each line is {"id": ..., "response": "...", "scenario"?: "..."}'
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         where = f"{path}:{number}"

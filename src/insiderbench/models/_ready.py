@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.study._spec import IN_PROCESS_PROVIDERS
+from insiderbench._inprocess import IN_PROCESS_PROVIDERS
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from inspect_ai.model import (
 from inspect_ai.tool import ToolChoice, ToolInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from insiderbench._errors import InsiderbenchError, validation_problems
+from insiderbench._errors import InsiderbenchError, read_user_text, validation_problems
 from insiderbench._tokens import estimate_tokens
 from insiderbench.models._context import ANY_CONDITION, CallContext, current_call_context
 
@@ -77,20 +77,8 @@ class ReplayScript:
                 empty or has a malformed line.
         """
         path = Path(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InsiderbenchError(
-                "replay file not found",
-                where=str(path),
-                fix="pass an existing JSONL file: --model replay/<path/to/file.jsonl>",
-            ) from None
-        except (OSError, UnicodeDecodeError) as ex:
-            raise InsiderbenchError(
-                f"cannot read the replay file: {ex}",
-                where=str(path),
-                fix="pass a readable UTF-8 JSONL file",
-            ) from None
+        fix = "pass an existing UTF-8 JSONL file: --model replay/<path/to/file.jsonl>"
+        text = read_user_text(path, "replay file", fix)
         lines = [
             _parse_line(path, number, raw)
             for number, raw in enumerate(text.splitlines(), start=1)

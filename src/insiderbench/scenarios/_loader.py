@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from insiderbench._errors import InsiderbenchError, validation_problems
+from insiderbench._errors import InsiderbenchError, read_user_text, validation_problems
 from insiderbench.conditions import Condition
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._render import render_pack
@@ -35,14 +35,7 @@ def format_validation_error(
 
 def read_yaml(path: Path) -> object:
     """Read a YAML file, raising a located :class:`InsiderbenchError` on failure."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InsiderbenchError(
-            f"cannot read file: {exc.strerror}",
-            where=str(path),
-            fix="check the path and that the file is readable",
-        ) from exc
+    text = read_user_text(path, "file", "check the path and that the file is readable")
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -49,6 +49,6 @@ __all__ = [
     "load_study",
     "price_for",
     "quickstart_study",
-    "validate_study",
     "run_study",
+    "validate_study",
 ]

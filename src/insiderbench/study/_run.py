@@ -11,10 +11,11 @@ from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench._inprocess import in_process
 from insiderbench.classify import GRADER_ROLE, harm_scorer
 from insiderbench.conditions import Condition
 from insiderbench.study._gc import run_gc
-from insiderbench.study._spec import ModelSpec, StudySpec, in_process
+from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
 logger = logging.getLogger(__name__)

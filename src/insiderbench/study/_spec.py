@@ -8,22 +8,13 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from insiderbench._errors import InsiderbenchError
+from insiderbench._inprocess import in_process
 from insiderbench.classify._record import Policy
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
 
 DEFAULT_MODEL = "llamacpp/local"
-
-IN_PROCESS_PROVIDERS = ("llamacpp", "replay")
-"""Providers that run inside this process: no network to time out, and a call may
-wait its turn for the one local model far longer than any attempt timeout."""
-
-
-def in_process(model: str) -> bool:
-    """Whether ``model`` (provider/name) runs inside this process."""
-    return model.split("/", 1)[0] in IN_PROCESS_PROVIDERS
-
 
 SAMPLES_PER_CONNECTION = 2
 """Default samples in flight per connection of an API model: the next sample is
