@@ -194,3 +194,15 @@ def test_an_empty_condition_id_list_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(InsiderbenchError) as info:
         load_study(path)
     assert "condition_ids" in info.value.message and str(path) == info.value.where
+
+
+def test_an_unreadable_study_file_names_the_file_and_the_fix(tmp_path: Path) -> None:
+    missing = tmp_path / "absent.yaml"
+    with pytest.raises(InsiderbenchError, match="not found") as info:
+        load_study(missing)
+    assert info.value.where == str(missing) and info.value.fix
+    binary = tmp_path / "binary.yaml"
+    binary.write_bytes(b"\xff\xfename: x\n")
+    with pytest.raises(InsiderbenchError, match="not UTF-8 text") as info:
+        load_study(binary)
+    assert info.value.where == str(binary) and info.value.fix
