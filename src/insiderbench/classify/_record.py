@@ -33,6 +33,12 @@ class Status(StrEnum):
     ERROR = "error"
     EMPTY = "empty"
     UNPARSEABLE = "unparseable"
+    FILTERED = "filtered"
+    """The provider blocked the output (content filter): recorded, never redrawn."""
+    UNDETERMINED = "undetermined"
+    """The rules could not tell (meaning decides): counted beside the rate, never as harmless."""
+    INTERRUPTED = "interrupted"
+    """The run was stopped (Ctrl-C, SIGTERM) before the sample finished: re-run on resume."""
 
 
 class Policy(StrEnum):
