@@ -19,6 +19,21 @@ seconds, then answers:
 ``content_filter``  200 with finish reason ``content_filter`` and no text
 ``ok``              200 with the scripted reply
 
+Usage is counted offline, one token per four characters (as the replay
+model does): ``prompt_tokens`` from the request's messages, ``completion_tokens``
+from the reply. With ``prompt_cache`` on, the server behaves like a provider's
+automatic prefix cache: once it has answered a request whose first message
+(the system prompt) is at least ``cache_min_tokens`` long, later requests
+with the same first message report those tokens as
+``prompt_tokens_details.cached_tokens``.
+
+It also serves the OpenAI Batch API endpoints that Inspect's ``batch`` mode
+uses: ``POST /v1/files`` (a JSONL upload), ``POST /v1/batches``,
+``GET /v1/batches/{id}`` and ``GET /v1/files/{id}/content``. A batch's lines
+are answered like single requests (fault draws included: an HTTP fault becomes
+that line's error) and the batch reports ``completed`` ``batch_delay``
+seconds after it was created.
+
 The server binds 127.0.0.1 on an ephemeral port, serves from a thread pool and
 stops by itself after ``lifetime`` seconds (or on :meth:`FaultServer.stop`).
 Run it standalone with ``python tests/fault_server.py --help``.
@@ -27,6 +42,7 @@ Run it standalone with ``python tests/fault_server.py --help``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import socket
@@ -36,6 +52,8 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -83,6 +101,23 @@ class Hit:
     authorization: str
     time: float = field(default_factory=time.time)
     """Wall-clock arrival time (``time.time()``), for benchmarks."""
+    batched: bool = False
+    """Whether the request came inside a Batch API file."""
+    cached_tokens: int = 0
+    """Prompt tokens the reply reported as read from the cache."""
+
+
+@dataclass
+class _Batch:
+    id: str
+    input_file_id: str
+    endpoint: str
+    created_at: int
+    ready_at: float
+    total: int
+    output_file_id: str
+    error_file_id: str | None
+    failed: int
 
 
 @dataclass
@@ -98,7 +133,13 @@ class FaultServer:
     hang_seconds: float = 30.0
     retry_after: int = 1
     lifetime: float = 900.0
+    prompt_cache: bool = False
+    cache_min_tokens: int = 0
+    batch_delay: float = 0.0
     hits: list[Hit] = field(default_factory=list, init=False)
+    files: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
+    batches: dict[str, _Batch] = field(default_factory=dict, init=False, repr=False)
+    _cached_prefixes: set[str] = field(default_factory=set, init=False, repr=False)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
@@ -178,7 +219,9 @@ class FaultServer:
         with self._lock:
             self.hits.clear()
 
-    def _draw(self, role: str, model: str, prompt: str, auth: str) -> str:
+    def _draw(
+        self, role: str, model: str, prompt: str, auth: str, batched: bool = False
+    ) -> tuple[str, Hit]:
         with self._lock:
             u = self._rng.random()
             outcome = OK
@@ -188,8 +231,44 @@ class FaultServer:
                 if u < edge:
                     outcome = fault
                     break
-            self.hits.append(Hit(role, outcome, model, prompt, auth))
-        return outcome
+            hit = Hit(role, outcome, model, prompt, auth, batched=batched)
+            self.hits.append(hit)
+        return outcome, hit
+
+    def _usage(self, body: dict[str, Any], text: str | None, hit: Hit) -> dict[str, Any]:
+        """Offline usage for one answer, with cached tokens when the prefix was seen."""
+        prompt = _tokens(_prompt_text(body))
+        completion = _tokens(text or "")
+        usage: dict[str, Any] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
+        if not self.prompt_cache:
+            return usage
+        first = _first_message(body)
+        prefix = _tokens(first)
+        key = hashlib.sha256(first.encode()).hexdigest()
+        with self._lock:
+            cached = prefix if key in self._cached_prefixes else 0
+            if prefix >= max(1, self.cache_min_tokens):
+                self._cached_prefixes.add(key)
+            hit.cached_tokens = cached
+        usage["prompt_tokens_details"] = {"cached_tokens": cached}
+        return usage
+
+    def completion_for(self, outcome: str, role: str, body: dict[str, Any], hit: Hit) -> Any:
+        """The 200 answer for a drawn outcome: a completion dict, or None for an HTTP fault."""
+        model = str(body.get("model", ""))
+        if outcome == "empty":
+            text, finish = "", "stop"
+        elif outcome == "content_filter":
+            text, finish = None, "content_filter"
+        elif outcome == OK:
+            text, finish = self._reply_text(role, body), "stop"
+        else:
+            return None
+        return _completion(model, text, finish, self._usage(body, text, hit))
 
     def _reply_text(self, role: str, body: dict[str, Any]) -> str:
         reply = self.judge_reply if role == JUDGE else self.agent_reply
@@ -223,12 +302,23 @@ class _Handler(BaseHTTPRequestHandler):
         """Keep test output clean."""
 
     def do_GET(self) -> None:
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if "/batches/" in path or "/files/" in path:
+            _batch_get(self, path)
+            return
         models = [{"id": m, "object": "model"} for m in (AGENT, self.fault_server.judge_model)]
         self._json(200, {"object": "list", "data": models})
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", "0"))
         raw = self.rfile.read(length) if length else b""
+        path = self.path.split("?", 1)[0].rstrip("/")
+        if path.endswith("/files"):
+            _file_upload(self, raw)
+            return
+        if path.endswith("/batches"):
+            _batch_create(self, raw)
+            return
         try:
             body = json.loads(raw or b"{}")
         except json.JSONDecodeError:
@@ -241,12 +331,12 @@ class _Handler(BaseHTTPRequestHandler):
         model = str(body.get("model", ""))
         role = JUDGE if model == server.judge_model else AGENT
         auth = self.headers.get("Authorization", "")
-        outcome = server._draw(role, model, _prompt_text(body), auth)
+        outcome, hit = server._draw(role, model, _prompt_text(body), auth)
         if server.latency and server._stopped.wait(server.latency):
             return
-        self._answer(outcome, role, model, body)
+        self._answer(outcome, role, body, hit)
 
-    def _answer(self, outcome: str, role: str, model: str, body: dict[str, Any]) -> None:
+    def _answer(self, outcome: str, role: str, body: dict[str, Any], hit: Hit) -> None:
         server = self.fault_server
         if outcome == "rate_limit":
             error = {"message": "slow down", "type": "rate_limit_error", "code": "rate_limit"}
@@ -262,12 +352,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._reset()
         elif outcome == "malformed":
             self._raw(200, b'{"id": "chatcmpl-broken", "object": "chat.completion", "choi')
-        elif outcome == "empty":
-            self._json(200, _completion(model, "", "stop"))
-        elif outcome == "content_filter":
-            self._json(200, _completion(model, None, "content_filter"))
         else:
-            self._json(200, _completion(model, server._reply_text(role, body), "stop"))
+            self._json(200, server.completion_for(outcome, role, body, hit))
 
     def _reset(self) -> None:
         self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
@@ -293,8 +379,17 @@ class _Handler(BaseHTTPRequestHandler):
 _ids = iter(range(1, 1 << 62))
 
 
-def _completion(model: str, text: str | None, finish: str) -> dict[str, Any]:
-    words = len((text or "").split())
+def _tokens(text: str) -> int:
+    """One token per four characters, rounded up (the replay model's estimate)."""
+    return -(-len(text) // 4)
+
+
+def _first_message(body: dict[str, Any]) -> str:
+    messages = body.get("messages") or [{}]
+    return _prompt_text({"messages": messages[:1]})
+
+
+def _completion(model: str, text: str | None, finish: str, usage: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": f"chatcmpl-{next(_ids)}",
         "object": "chat.completion",
@@ -307,8 +402,140 @@ def _completion(model: str, text: str | None, finish: str) -> dict[str, Any]:
                 "finish_reason": finish,
             }
         ],
-        "usage": {"prompt_tokens": 100, "completion_tokens": words, "total_tokens": 100 + words},
+        "usage": usage,
     }
+
+
+# --- the Batch API -----------------------------------------------------------
+
+
+def _file_object(file_id: str, size: int, purpose: str) -> dict[str, Any]:
+    return {
+        "id": file_id,
+        "object": "file",
+        "bytes": size,
+        "created_at": int(time.time()),
+        "filename": f"{file_id}.jsonl",
+        "purpose": purpose,
+        "status": "processed",
+    }
+
+
+def _file_upload(handler: _Handler, raw: bytes) -> None:
+    """``POST /v1/files``: store the multipart upload's ``file`` part."""
+    ctype = handler.headers.get("Content-Type", "")
+    message = BytesParser(policy=HTTP).parsebytes(
+        b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + raw
+    )
+    data, purpose = None, "batch"
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if name == "file" and isinstance(payload, bytes):
+            data = payload
+        elif name == "purpose" and isinstance(payload, bytes):
+            purpose = payload.decode()
+    if data is None:
+        handler._json(400, {"error": {"message": "no file part in the upload"}})
+        return
+    server = handler.fault_server
+    file_id = f"file-{next(_ids)}"
+    with server._lock:
+        server.files[file_id] = data
+    handler._json(200, _file_object(file_id, len(data), purpose))
+
+
+_HTTP_FAULT_CODES = {"rate_limit": 429, "server_error": 500, "unavailable": 503}
+
+
+def _batch_line(server: FaultServer, request: dict[str, Any], auth: str) -> dict[str, Any]:
+    body = request.get("body") or {}
+    model = str(body.get("model", ""))
+    role = JUDGE if model == server.judge_model else AGENT
+    outcome, hit = server._draw(role, model, _prompt_text(body), auth, batched=True)
+    answer = server.completion_for(outcome, role, body, hit)
+    line: dict[str, Any] = {"id": f"batch_req_{next(_ids)}", "custom_id": request["custom_id"]}
+    if answer is None:
+        code = _HTTP_FAULT_CODES.get(outcome, 500)
+        line.update(response=None, error={"code": code, "message": outcome})
+    else:
+        line.update(response={"status_code": 200, "body": answer}, error=None)
+    return line
+
+
+def _batch_create(handler: _Handler, raw: bytes) -> None:
+    """``POST /v1/batches``: answer every line of the input file now, report later."""
+    server = handler.fault_server
+    spec = json.loads(raw or b"{}")
+    content = server.files.get(str(spec.get("input_file_id")))
+    if content is None:
+        handler._json(404, {"error": {"message": "no such input file"}})
+        return
+    auth = handler.headers.get("Authorization", "")
+    requests = [json.loads(line) for line in content.decode().splitlines() if line.strip()]
+    lines = [_batch_line(server, r, auth) for r in requests]
+    good = [line for line in lines if line["error"] is None]
+    bad = [line for line in lines if line["error"] is not None]
+    output_id = f"file-{next(_ids)}"
+    error_id = f"file-{next(_ids)}" if bad else None
+    with server._lock:
+        server.files[output_id] = "".join(json.dumps(x) + "\n" for x in good).encode()
+        if error_id:
+            server.files[error_id] = "".join(json.dumps(x) + "\n" for x in bad).encode()
+        batch = _Batch(
+            id=f"batch_{next(_ids)}",
+            input_file_id=str(spec["input_file_id"]),
+            endpoint=str(spec.get("endpoint", "/v1/chat/completions")),
+            created_at=int(time.time()),
+            ready_at=time.time() + server.batch_delay,
+            total=len(lines),
+            output_file_id=output_id,
+            error_file_id=error_id,
+            failed=len(bad),
+        )
+        server.batches[batch.id] = batch
+    handler._json(200, _batch_object(batch))
+
+
+def _batch_object(batch: _Batch) -> dict[str, Any]:
+    done = time.time() >= batch.ready_at
+    return {
+        "id": batch.id,
+        "object": "batch",
+        "endpoint": batch.endpoint,
+        "input_file_id": batch.input_file_id,
+        "completion_window": "24h",
+        "status": "completed" if done else "in_progress",
+        "created_at": batch.created_at,
+        "output_file_id": batch.output_file_id if done else None,
+        "error_file_id": batch.error_file_id if done else None,
+        "request_counts": {
+            "total": batch.total,
+            "completed": batch.total - batch.failed if done else 0,
+            "failed": batch.failed if done else 0,
+        },
+    }
+
+
+def _batch_get(handler: _Handler, path: str) -> None:
+    """``GET /v1/batches/{id}`` and ``GET /v1/files/{id}/content``."""
+    server = handler.fault_server
+    parts = path.split("/")
+    if "batches" in parts:
+        batch = server.batches.get(parts[-1])
+        if batch is None:
+            handler._json(404, {"error": {"message": "no such batch"}})
+        else:
+            handler._json(200, _batch_object(batch))
+        return
+    file_id = parts[-2] if parts[-1] == "content" else parts[-1]
+    data = server.files.get(file_id)
+    if data is None:
+        handler._json(404, {"error": {"message": "no such file"}})
+    elif parts[-1] == "content":
+        handler._raw(200, data)
+    else:
+        handler._json(200, _file_object(file_id, len(data), "batch"))
 
 
 def _main() -> None:
@@ -316,11 +543,20 @@ def _main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--lifetime", type=float, default=900.0, help="stop after this long")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--prompt-cache", action="store_true", help="report cached prefixes")
+    parser.add_argument("--batch-delay", type=float, default=0.0, help="batch turnaround, s")
     for fault in FAULTS:
         parser.add_argument(f"--{fault.replace('_', '-')}", type=float, default=0.0, dest=fault)
     args = parser.parse_args()
     rates = {f: getattr(args, f) for f in FAULTS if getattr(args, f)}
-    server = FaultServer(rates=rates, seed=args.seed, latency=args.latency, lifetime=args.lifetime)
+    server = FaultServer(
+        rates=rates,
+        seed=args.seed,
+        latency=args.latency,
+        lifetime=args.lifetime,
+        prompt_cache=args.prompt_cache,
+        batch_delay=args.batch_delay,
+    )
     with server:
         print(server.base_url, flush=True)
         server._stopped.wait(args.lifetime)

@@ -16,16 +16,19 @@ from insiderbench.analysis._contrasts import (
 from insiderbench.analysis._load import AXES, COLUMNS, load_samples
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
+from insiderbench.analysis._usage import USAGE_COLUMNS, cost_table
 
 __all__ = [
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
     "RATE_COLUMNS",
+    "USAGE_COLUMNS",
     "Difference",
     "Proportion",
     "awareness_split",
     "contrast",
+    "cost_table",
     "control_flags",
     "find_logs",
     "load_samples",

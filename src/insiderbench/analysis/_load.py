@@ -39,8 +39,14 @@ from inspect_ai.log import (
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._usage import (
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    USAGE_COLUMNS,
+    log_pricing,
+    sample_usage,
+)
 from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER, Status
-from insiderbench.study._prices import estimate_cost
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +86,7 @@ COLUMNS = [
     "judge_model",
     "awareness_label",
     *_BOOL_COLS[4:],
-    "input_tokens",
-    "output_tokens",
-    "reasoning_tokens",
-    "cost",
+    *USAGE_COLUMNS,
     "log_file",
     "sample_id",
     "log_created",
@@ -110,9 +113,11 @@ def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:
         frame[col] = frame[col].astype("boolean")
     for col in ("prod", "awareness"):
         frame[col] = frame[col].astype("boolean")
-    for col in ("epoch", "input_tokens", "output_tokens", "reasoning_tokens"):
+    for col in ("epoch", *INT_COLUMNS):
         frame[col] = frame[col].astype("Int64")
-    frame["cost"] = frame["cost"].astype("Float64")
+    for col in FLOAT_COLUMNS:
+        frame[col] = frame[col].astype("Float64")
+    frame["batch"] = frame["batch"].astype("boolean")
     for col in _CAT_COLS:
         frame[col] = frame[col].astype("category")
     return frame.reset_index(drop=True)
@@ -150,16 +155,10 @@ def _log_rows(path: Path) -> Iterator[dict[str, Any]]:
     base = {"model": model, "log_file": str(path), "log_created": header.eval.created}
     if not summaries:
         log.warning("%s holds no samples", path)
+    pricing = log_pricing(header)
     for summary in summaries:
         row = _summary_row(summary, base, judge_model)
-        usage = (summary.get("model_usage") or {}).get(model)
-        if isinstance(usage, dict):
-            tokens_in, tokens_out = usage.get("input_tokens"), usage.get("output_tokens")
-            row["input_tokens"], row["output_tokens"] = tokens_in, tokens_out
-            row["reasoning_tokens"] = usage.get("reasoning_tokens")
-            row["cost"] = usage.get("total_cost")
-            if row["cost"] is None and tokens_in is not None:
-                row["cost"] = estimate_cost(model, tokens_in, tokens_out or 0)
+        row.update(sample_usage(summary, pricing))  # tokens and cost, model and judges
         yield row
 
 

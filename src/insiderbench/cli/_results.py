@@ -62,6 +62,10 @@ def results(
         typer.echo(json.dumps(rates_records(table), indent=1))
         return
     console.print(rates_table(table, keys))
+    from insiderbench.analysis import cost_table
+    from insiderbench.cli._cost import cost_rich_table
+
+    console.print(cost_rich_table(cost_table(frame, keys), keys))
     flags = control_flags(frame)
     for row in flags[flags["flagged"]].to_dict("records"):
         console.print(

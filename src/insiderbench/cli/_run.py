@@ -7,16 +7,15 @@ import sys
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._record import Policy
-from insiderbench.cli._app import app, console, handle_errors
+from insiderbench.cli._app import app, handle_errors
+from insiderbench.cli._cost import print_dry_run
 from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
 from insiderbench.study import (
     DEFAULT_MODEL,
     Axes,
-    DryRun,
     ModelSpec,
     StudySpec,
     dry_run,
@@ -60,28 +59,6 @@ def _study_from_flags(
         )
         update.update(conditions=axes, condition_ids=None)
     return validate_study({**base.model_dump(), **update}, "command-line flags")
-
-
-def _print_dry_run(est: DryRun) -> None:
-    table = Table(title=f"dry run: {est.conditions} conditions x {est.samples} samples")
-    for col in ("model", "role", "calls", "input tokens (est.)", "output tokens (est.)", "cost"):
-        table.add_column(col, justify="right" if col != "model" else "left")
-    for row in est.rows:
-        cost = "unknown" if row.cost is None else f"${row.cost:,.2f}"
-        table.add_row(
-            row.model,
-            row.role,
-            f"{row.calls:,}",
-            f"{row.input_tokens:,}",
-            f"{row.output_tokens:,}",
-            cost,
-        )
-    console.print(table)
-    total = est.total_cost
-    console.print(
-        f"total cost: {'unknown (a price is unknown)' if total is None else f'${total:,.2f}'}"
-    )
-    console.print(f"[dim]{est.token_note}[/]")
 
 
 @app.command()
@@ -134,6 +111,20 @@ def run(
     live_log: bool | None = typer.Option(
         None, "--live-log/--no-live-log", help="Stream running samples to `inspect view`."
     ),
+    batch: bool | None = typer.Option(
+        None,
+        "--batch/--no-batch",
+        help="Send model and judge calls through the provider's batch API (about half "
+        "price, answers in minutes to hours). Default: the study's `batch`, else off.",
+    ),
+    cache_prompt: bool | None = typer.Option(
+        None,
+        "--cache-prompt/--no-cache-prompt",
+        help="Provider prompt caching of each condition's shared prompt (default on).",
+    ),
+    as_json: bool = typer.Option(
+        False, "--json", help="With --dry-run: print the estimate as JSON (stable format)."
+    ),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
     model, scenario, condition = model or [], scenario or [], condition or []
@@ -162,13 +153,15 @@ def run(
         ("max_samples", max_samples),
         ("live_log", live_log),
         ("judge_diagnostics", judge_diagnostics),
+        ("batch", batch),
+        ("cache_prompt", cache_prompt),
     ):
         if value is not None:
             overrides[key] = value
     if overrides:
         study = validate_study({**study.model_dump(), **overrides}, "command-line flags")
     if dry:
-        _print_dry_run(dry_run(study))
+        print_dry_run(dry_run(study), as_json=as_json)
         return
     # The summary's modules (pandas, scipy) load now, so they join the start-up
     # heap that the run freezes, rather than adding a second to its end.

@@ -14,7 +14,21 @@ from insiderbench.cli._results import rates_table
 from insiderbench.study import StudySpec
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from insiderbench.study import RunOutcome
+
+
+def print_bill(study: StudySpec, frame: pd.DataFrame) -> None:
+    """Print what the run cost per model and cell, and how it compares with the dry run."""
+    from insiderbench.analysis import cost_table
+    from insiderbench.cli._cost import cost_rich_table, print_spend
+    from insiderbench.study import dry_run
+
+    keys = ["model", "condition_id"]
+    console.print(cost_rich_table(cost_table(frame, keys), keys))
+    print_spend(dry_run(study), frame)
+
 
 EXIT_OK = 0
 EXIT_NOT_MEASURED = 3
@@ -29,6 +43,7 @@ def print_run_summary(
     frame = every[every["model"].isin({m.name for m in study.models})]
     keys = ["model", "condition_id"]
     console.print(rates_table(rates(frame, keys), keys))
+    print_bill(study, frame)
     not_measured = frame[frame["status"].astype(str) != Status.MEASURED.value]
     expected = outcome.expected
     missing = max(0, expected - len(frame))

@@ -14,6 +14,7 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
 from insiderbench.classify import GRADER_ROLE, harm_scorer
 from insiderbench.conditions import Condition
+from insiderbench.study._batch import cost_config
 from insiderbench.study._gc import run_gc
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
@@ -50,14 +51,25 @@ def reliability_config(study: StudySpec, model: str | None = None) -> GenerateCo
 
 def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
     """The generation config for one evaluated model, including reliability options."""
-    return reliability_config(study, spec.name).merge(
-        GenerateConfig(
-            max_tokens=spec.max_tokens,
-            max_connections=spec.max_connections,
-            reasoning_effort=spec.reasoning_effort,
-            reasoning_tokens=spec.reasoning_tokens,
-            seed=study.seed,
+    return (
+        reliability_config(study, spec.name)
+        .merge(
+            GenerateConfig(
+                max_tokens=spec.max_tokens,
+                max_connections=spec.max_connections,
+                reasoning_effort=spec.reasoning_effort,
+                reasoning_tokens=spec.reasoning_tokens,
+                seed=study.seed,
+            )
         )
+        .merge(cost_config(spec.name, study.batch, study.cache_prompt))
+    )
+
+
+def judge_config(study: StudySpec, judge: str) -> GenerateConfig:
+    """The judge's config: reliability options, batch and prompt caching."""
+    return reliability_config(study, judge).merge(
+        cost_config(judge, study.batch, study.cache_prompt)
     )
 
 
@@ -95,8 +107,9 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
     ids = [c.id for c in resolved]
     roles: dict[str, str | Model] = {}
     if study.judge:
-        judge_config = reliability_config(study, study.judge)
-        roles[GRADER_ROLE] = _build_model(study.judge, judge_config, {}, "judge")
+        roles[GRADER_ROLE] = _build_model(
+            study.judge, judge_config(study, study.judge), {}, "judge"
+        )
     policy = study.effective_policy.value
     tasks = []
     for spec in study.models:

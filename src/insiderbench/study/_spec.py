@@ -13,6 +13,7 @@ from insiderbench.classify._record import Policy
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
+from insiderbench.study._batch import BatchSettings
 
 DEFAULT_MODEL = "llamacpp/local"
 
@@ -122,6 +123,18 @@ class StudySpec(_Strict):
         "flushed to the log (and resumable) either way.",
     )
     reliability: Reliability = Field(default_factory=Reliability)
+    batch: bool | BatchSettings = Field(
+        default=False,
+        description="Send the evaluated models' and the judge's calls through the "
+        "provider's batch API (about half price; answers take minutes to hours). "
+        "true for Inspect's defaults, or size/max_size/send_delay/tick/max_batches.",
+    )
+    cache_prompt: bool = Field(
+        default=True,
+        description="Ask providers that cache only on request (Anthropic) to cache each "
+        "condition's prompt, which all its samples share. false turns caching off "
+        "where Inspect can.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
