@@ -219,7 +219,10 @@ class FaultServer:
         with self._lock:
             self.hits.clear()
 
-    def _draw(
+    def _draw(self, role: str, model: str, prompt: str, auth: str) -> str:
+        return self._draw_hit(role, model, prompt, auth)[0]
+
+    def _draw_hit(
         self, role: str, model: str, prompt: str, auth: str, batched: bool = False
     ) -> tuple[str, Hit]:
         with self._lock:
@@ -331,7 +334,7 @@ class _Handler(BaseHTTPRequestHandler):
         model = str(body.get("model", ""))
         role = JUDGE if model == server.judge_model else AGENT
         auth = self.headers.get("Authorization", "")
-        outcome, hit = server._draw(role, model, _prompt_text(body), auth)
+        outcome, hit = server._draw_hit(role, model, _prompt_text(body), auth)
         if server.latency and server._stopped.wait(server.latency):
             return
         self._answer(outcome, role, body, hit)
@@ -452,7 +455,7 @@ def _batch_line(server: FaultServer, request: dict[str, Any], auth: str) -> dict
     body = request.get("body") or {}
     model = str(body.get("model", ""))
     role = JUDGE if model == server.judge_model else AGENT
-    outcome, hit = server._draw(role, model, _prompt_text(body), auth, batched=True)
+    outcome, hit = server._draw_hit(role, model, _prompt_text(body), auth, batched=True)
     answer = server.completion_for(outcome, role, body, hit)
     line: dict[str, Any] = {"id": f"batch_req_{next(_ids)}", "custom_id": request["custom_id"]}
     if answer is None:

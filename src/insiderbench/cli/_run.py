@@ -122,6 +122,14 @@ def run(
         "--cache-prompt/--no-cache-prompt",
         help="Provider prompt caching of each condition's shared prompt (default on).",
     ),
+    workers: int | None = typer.Option(
+        None,
+        "--workers",
+        help="Shard the study across N Ray worker processes (needs insiderbench[ray]).",
+    ),
+    ray_address: str | None = typer.Option(
+        None, "--ray-address", help="Run the shards on this Ray cluster (e.g. auto)."
+    ),
     as_json: bool = typer.Option(
         False, "--json", help="With --dry-run: print the estimate as JSON (stable format)."
     ),
@@ -155,6 +163,8 @@ def run(
         ("judge_diagnostics", judge_diagnostics),
         ("batch", batch),
         ("cache_prompt", cache_prompt),
+        ("workers", workers),
+        ("ray_address", ray_address),
     ):
         if value is not None:
             overrides[key] = value

@@ -20,8 +20,12 @@ Sources, per vendor:
   charge for implicit caching; Batch Mode is 50% off.
 - xAI (docs.x.ai, models): cached input is listed per model; no batch
   discount is listed here, so a batched Grok run is priced unknown.
-- DeepSeek (api-docs.deepseek.com, pricing): cache-hit input is listed; no
-  batch API.
+- DeepSeek (api-docs.deepseek.com, pricing; R1 is ``deepseek-reasoner`` on its
+  API): cache-hit input is listed; no batch API.
+- Together (together.ai/pricing), for Llama 4 Maverick: no cache discount;
+  the Batch API is 50% off.
+
+Prices change: check the providers' pages before relying on a bill.
 
 Reasoning tokens are billed as output tokens by every vendor here, and every
 provider reports them inside its output count, so they are never added twice.
@@ -63,12 +67,14 @@ PRICES: dict[str, Price] = {
     "claude-sonnet-4": _anthropic(3.0, 15.0),
     "claude-sonnet-4-5": _anthropic(3.0, 15.0),
     "claude-3-7-sonnet": _anthropic(3.0, 15.0),
+    "claude-3-5-sonnet": _anthropic(3.0, 15.0),
     "claude-3-5-haiku": _anthropic(0.8, 4.0),
     "claude-haiku-4-5": _anthropic(1.0, 5.0),
     "gpt-4.1": _free_write(2.0, 8.0, 0.5),
     "gpt-4.1-mini": _free_write(0.4, 1.6, 0.1),
     "gpt-4o": _free_write(2.5, 10.0, 1.25),
     "gpt-4o-mini": _free_write(0.15, 0.6, 0.075),
+    "gpt-4.5": _free_write(75.0, 150.0, 37.5),
     "o3": _free_write(2.0, 8.0, 0.5),
     "o4-mini": _free_write(1.1, 4.4, 0.275),
     "gpt-5": _free_write(1.25, 10.0, 0.125),
@@ -77,6 +83,8 @@ PRICES: dict[str, Price] = {
     "grok-3": _free_write(3.0, 15.0, 0.75, batch=None),
     "grok-4": _free_write(3.0, 15.0, 0.75, batch=None),
     "deepseek-r1": _free_write(0.55, 2.19, 0.14, batch=None),
+    "deepseek-reasoner": _free_write(0.55, 2.19, 0.14, batch=None),
+    "llama-4-maverick-17b-128e-instruct-fp8": _free_write(0.27, 0.85, 0.27),
 }
 """Published rates by model name (provider prefix and date suffix removed)."""
 

@@ -130,6 +130,24 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
     return tasks
 
 
+def eval_set_options(study: StudySpec, log_level: str | None = None) -> dict[str, Any]:
+    """The ``eval_set`` options of a study run (one process, or each shard of a sharded one)."""
+    rel = study.reliability
+    return {
+        "log_dir": study.log_dir,
+        "model": None,
+        "retry_attempts": rel.eval_retries,
+        "retry_wait": rel.retry_wait,
+        "retry_on_error": rel.sample_retries,
+        "fail_on_error": True,
+        "continue_on_fail": rel.continue_on_fail,
+        "max_samples": study.sample_concurrency(),
+        "log_realtime": study.live_log,
+        "log_level": log_level,
+        "metadata": {"insiderbench_study": study.name},
+    }
+
+
 def run_study(
     study: StudySpec,
     *,
@@ -144,8 +162,11 @@ def run_study(
     """
     conditions = study.resolve_conditions()  # bad conditions fail before models are touched
     check_models_ready(study)
+    if study.workers is not None or study.ray_address is not None:
+        from insiderbench.study._shards import run_sharded
+
+        return run_sharded(study, conditions, log_level)
     tasks = build_tasks(study, conditions)
-    rel = study.reliability
     max_samples = study.sample_concurrency()
     logger.info(
         "running study %s: %d task(s) into %s, max_samples %s",
@@ -158,18 +179,8 @@ def run_study(
         with run_gc():
             success, logs = eval_set(
                 tasks=tasks,
-                log_dir=study.log_dir,
-                model=None,
-                retry_attempts=rel.eval_retries,
-                retry_wait=rel.retry_wait,
-                retry_on_error=rel.sample_retries,
-                fail_on_error=True,
-                continue_on_fail=rel.continue_on_fail,
-                max_samples=max_samples,
-                log_realtime=study.live_log,
                 display=display,  # type: ignore[arg-type]
-                log_level=log_level,
-                metadata={"insiderbench_study": study.name},
+                **eval_set_options(study, log_level),
             )
     except InsiderbenchError:
         raise

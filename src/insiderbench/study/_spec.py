@@ -129,6 +129,17 @@ class StudySpec(_Strict):
         "provider's batch API (about half price; answers take minutes to hours). "
         "true for Inspect's defaults, or size/max_size/send_delay/tick/max_batches.",
     )
+    workers: int | None = Field(
+        default=None,
+        ge=1,
+        description="Shard the study across this many Ray worker processes (needs "
+        "insiderbench[ray]); one task per model and condition. Unset: one process.",
+    )
+    ray_address: str | None = Field(
+        default=None,
+        description="Run the shards on this Ray cluster (e.g. ray://head:10001, or auto); "
+        "workers then defaults to the cluster's CPUs.",
+    )
     cache_prompt: bool = Field(
         default=True,
         description="Ask providers that cache only on request (Anthropic) to cache each "
