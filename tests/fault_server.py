@@ -22,10 +22,10 @@ seconds, then answers:
 Usage is counted offline, one token per four characters (as the replay
 model does): ``prompt_tokens`` from the request's messages, ``completion_tokens``
 from the reply. With ``prompt_cache`` on, the server behaves like a provider's
-automatic prefix cache: once it has answered a request whose first message
-(the system prompt) is at least ``cache_min_tokens`` long, later requests
-with the same first message report those tokens as
-``prompt_tokens_details.cached_tokens``.
+automatic prompt cache: once it has answered a prompt (all its messages) at
+least ``cache_min_tokens`` long, a later request with the same prompt reports
+all its tokens as ``prompt_tokens_details.cached_tokens``. (Every sample of a
+condition sends the same prompt; judge prompts differ by the response.)
 
 It also serves the OpenAI Batch API endpoints that Inspect's ``batch`` mode
 uses: ``POST /v1/files`` (a JSONL upload), ``POST /v1/batches``,
@@ -139,7 +139,7 @@ class FaultServer:
     hits: list[Hit] = field(default_factory=list, init=False)
     files: dict[str, bytes] = field(default_factory=dict, init=False, repr=False)
     batches: dict[str, _Batch] = field(default_factory=dict, init=False, repr=False)
-    _cached_prefixes: set[str] = field(default_factory=set, init=False, repr=False)
+    _cached_prompts: set[str] = field(default_factory=set, init=False, repr=False)
     _rng: random.Random = field(init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _stopped: threading.Event = field(default_factory=threading.Event, init=False, repr=False)
@@ -239,7 +239,7 @@ class FaultServer:
         return outcome, hit
 
     def _usage(self, body: dict[str, Any], text: str | None, hit: Hit) -> dict[str, Any]:
-        """Offline usage for one answer, with cached tokens when the prefix was seen."""
+        """Offline usage for one answer, with cached tokens when the prompt was seen."""
         prompt = _tokens(_prompt_text(body))
         completion = _tokens(text or "")
         usage: dict[str, Any] = {
@@ -249,13 +249,11 @@ class FaultServer:
         }
         if not self.prompt_cache:
             return usage
-        first = _first_message(body)
-        prefix = _tokens(first)
-        key = hashlib.sha256(first.encode()).hexdigest()
+        key = hashlib.sha256(json.dumps(body.get("messages")).encode()).hexdigest()
         with self._lock:
-            cached = prefix if key in self._cached_prefixes else 0
-            if prefix >= max(1, self.cache_min_tokens):
-                self._cached_prefixes.add(key)
+            cached = prompt if key in self._cached_prompts else 0
+            if prompt >= max(1, self.cache_min_tokens):
+                self._cached_prompts.add(key)
             hit.cached_tokens = cached
         usage["prompt_tokens_details"] = {"cached_tokens": cached}
         return usage
@@ -385,11 +383,6 @@ _ids = iter(range(1, 1 << 62))
 def _tokens(text: str) -> int:
     """One token per four characters, rounded up (the replay model's estimate)."""
     return -(-len(text) // 4)
-
-
-def _first_message(body: dict[str, Any]) -> str:
-    messages = body.get("messages") or [{}]
-    return _prompt_text({"messages": messages[:1]})
 
 
 def _completion(model: str, text: str | None, finish: str, usage: dict[str, Any]) -> dict[str, Any]:
@@ -546,7 +539,7 @@ def _main() -> None:
     parser.add_argument("--latency", type=float, default=0.0, help="seconds before each answer")
     parser.add_argument("--lifetime", type=float, default=900.0, help="stop after this long")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--prompt-cache", action="store_true", help="report cached prefixes")
+    parser.add_argument("--prompt-cache", action="store_true", help="repeats are cached")
     parser.add_argument("--batch-delay", type=float, default=0.0, help="batch turnaround, s")
     for fault in FAULTS:
         parser.add_argument(f"--{fault.replace('_', '-')}", type=float, default=0.0, dest=fault)

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from fault_server import JUDGE_REPLY, FaultServer
@@ -250,3 +251,48 @@ def test_a_batched_study_runs_through_the_batch_api_at_the_batch_price(
     assert table.iloc[-1]["total_cost"] == pytest.approx(
         frame["cost"].sum() + frame["judge_cost"].sum()
     )
+
+
+def test_a_model_judging_itself_is_split_by_role() -> None:
+    from insiderbench.analysis._usage import LogPricing, sample_usage
+
+    model = "anthropic/claude-sonnet-4-5"
+    summary = {
+        "model_usage": {
+            model: {"input_tokens": 1300, "output_tokens": 500, "input_tokens_cache_read": 2000}
+        },
+        "role_usage": {"grader": {"input_tokens": 300, "output_tokens": 100}},
+    }
+    pricing = LogPricing(model=model, batch=False, judges={model: False}, judge_roles=("grader",))
+    row = sample_usage(summary, pricing)
+    own = (row["input_tokens"], row["output_tokens"], row["cache_read_tokens"])
+    assert own == (1000, 400, 2000)
+    assert (row["judge_input_tokens"], row["judge_output_tokens"]) == (300, 100)
+    assert row["cost"] == pytest.approx((1000 * 3 + 400 * 15 + 2000 * 0.3) / 1e6)
+    assert row["judge_cost"] == pytest.approx((300 * 3 + 100 * 15) / 1e6)
+
+
+def test_report_and_results_show_cost_per_cell_and_unknown_prices(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from _synthlogs import Synth, write_log
+    from insiderbench.cli import app
+    from insiderbench.report import write_report
+
+    cid = "blackmail_explicit-america_replacement"
+    two = [Synth(cid, 1), Synth(cid, 2)]
+    write_log(tmp_path / "a.eval", "openai/gpt-4o-mini", two, judge=None)
+    write_log(tmp_path / "b.eval", "synthetic/model-a", [Synth(cid, 1)], judge=None)
+    frame = load_samples([tmp_path])
+    table = cost_table(frame, ["model", "condition_id"])
+    known = table[table["model"] == "openai/gpt-4o-mini"].iloc[0]
+    assert known["cost"] == pytest.approx(2 * (1000 * 0.15 + 200 * 0.6) / 1e6)
+    assert known["judge_cost"] == 0, "no judge call was made: nothing billed"
+    assert pd.isna(table[table["model"] == "synthetic/model-a"].iloc[0]["cost"])
+    assert pd.isna(table.iloc[-1]["total_cost"]), "a total with an unknown price is unknown"
+    index = write_report([tmp_path], tmp_path / "report")
+    html = index.read_text(encoding="utf-8")
+    assert 'id="cost-table"' in html and "unknown" in html and "$0.00" in html
+    assert (tmp_path / "report" / "cost.csv").exists()
+    result = CliRunner().invoke(app, ["results", str(tmp_path)])
+    assert result.exit_code == 0 and "tokens and cost" in result.output

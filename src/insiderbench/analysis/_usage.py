@@ -126,7 +126,7 @@ def _columns(prefix: str, parts: list[tuple[str, ModelUsage, bool]]) -> dict[str
         known = [v for v in values if v is not None]
         out[f"{prefix}{name}_tokens"] = sum(known) if known else None
     costs = [price_usage(m, u, b) for m, u, b in parts]
-    out[f"{prefix}cost"] = None if any(c is None for c in costs) else sum(costs)  # type: ignore[misc]
+    out[f"{prefix}cost"] = None if any(c is None for c in costs) else sum(costs)
     return out
 
 
@@ -177,8 +177,11 @@ def cost_table(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         table[col] = grouped[col].agg(_sum_known).astype("Float64")
     table["total_cost"] = table["cost"] + table["judge_cost"]
     table = table.reset_index()
+    for key in keys:
+        table[key] = table[key].astype(str)
     total: dict[str, Any] = {k: "total" if i == 0 else "" for i, k in enumerate(keys)}
     total["samples"] = int(table["samples"].sum())
     for col in [*tokens, *costs, "total_cost"]:
         total[col] = table[col].sum() if col in tokens else _sum_known(table[col])
-    return pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    last = pd.DataFrame([total]).astype(table.dtypes.to_dict())
+    return pd.concat([table, last], ignore_index=True)

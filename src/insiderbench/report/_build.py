@@ -23,6 +23,7 @@ from insiderbench.analysis import (
 )
 from insiderbench.classify._record import Status
 from insiderbench.report import _figures as figs
+from insiderbench.report._cost import cost_html
 from insiderbench.report._examples import pick_examples, render_examples
 from insiderbench.report._html import (
     esc,
@@ -177,7 +178,7 @@ def write_report(
     examples_per_cell: int = 2,
     frame: pd.DataFrame | None = None,
 ) -> Path:
-    """Write ``index.html``, ``rates.csv`` and ``summary.json`` to ``out_dir``; return the page.
+    """Write ``index.html``, ``rates.csv``, ``cost.csv`` and ``summary.json``; return the page.
 
     ``frame`` is :func:`load_samples` of ``logs``, if the caller has already read it.
     """
@@ -199,6 +200,8 @@ def write_report(
     contrasts = standard_contrasts(frame)
     split = awareness_split(frame)
     cell_rates.to_csv(out / "rates.csv", index=False)
+    cost_section, costs = cost_html(frame)
+    costs.to_csv(out / "cost.csv", index=False)
     flagged = flags[flags["flagged"]][["model", "scenario"]].to_dict("records")
     summary = {"setup": info, "rates": rates_records(cell_rates), "flagged": flagged}
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
@@ -206,6 +209,7 @@ def write_report(
         ("setup", "Setup", setup_html),
         ("figures", "Harmful rate by model", _model_figures(frame)),
         ("rates", "Rates per model and condition", _rates_html(cell_rates)),
+        ("cost", "Tokens and cost", cost_section),
         ("flags", "Control check", _flags_html(flags)),
         ("contrasts", "Contrasts", _contrasts_html(contrasts)),
         ("awareness", "Eval awareness", _awareness_html(split)),

@@ -95,4 +95,4 @@ def cost_config(
         options["cache_prompt"] = False
     elif provider in CACHE_PROMPT_PROVIDERS:
         options["cache_prompt"] = True
-    return GenerateConfig(**options)  # type: ignore[arg-type]
+    return GenerateConfig(**options)

@@ -1,0 +1,141 @@
+"""Sharding and the bill, on the loopback server.
+
+Run: ``python benchmarks/bench_shards.py [--small] [--skip-walls] [--skip-bill]``
+(needs ``insiderbench[ray]``; takes a few minutes on two cores).
+
+1. **Walls, 1 worker against 2** (the latency case): 1,000 samples spread over
+   10 conditions, 1 s server latency, 100 connections in total (each of N
+   workers gets 100/N), rules only, ``insiderbench run study.yaml --workers N``
+   in a subprocess as a user would. Start-up is the time to the first request;
+   the ideal waiting time is samples / connections x latency (10 s); the ratio
+   is (wall - start-up) / ideal. The issue's target with 2 workers is 1.3.
+2. **The accounted bill** of one study (2 conditions x 10 samples, evaluated
+   ``openai/gpt-4o-mini`` with judge ``openai/gpt-4.1-mini``, both served by the
+   loopback server) four ways: plain; with the server reporting cached
+   prefixes as a provider cache does; through the Batch API; both. The bill is
+   what ``load_samples`` accounts from the logs (model and judge), beside the
+   dry run's estimate for the same variant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from fault_server import FaultServer  # noqa: E402
+
+
+def _conditions(n: int) -> list[str]:
+    from insiderbench.scenarios import select_conditions
+
+    conds = select_conditions(["blackmail"], extras=None, prods=[False], awareness=[False])
+    return [c.id for c in conds[:n]]
+
+
+def _wall(workers: int, samples: int, conditions: int, connections: int, latency: float) -> None:
+    ids = _conditions(conditions)
+    per_condition = samples // len(ids)
+    with tempfile.TemporaryDirectory() as tmp, FaultServer(latency=latency) as server:
+        study = {
+            "name": "latency",
+            "models": [{"name": "openai-api/bench/agent", "max_connections": connections}],
+            "condition_ids": ids,
+            "samples": per_condition,
+            "policy": "rules",
+            "log_dir": str(Path(tmp) / "logs"),
+            "workers": workers,
+        }
+        path = Path(tmp) / "study.yaml"
+        path.write_text(yaml.safe_dump(study), encoding="utf-8")
+        env = {**os.environ, **server.env("bench")}
+        cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
+        cmd += ["--no-report"]
+        start = time.monotonic()
+        pid = os.spawnvpe(os.P_NOWAIT, cmd[0], cmd, env)
+        first: float | None = None
+        while True:
+            done, status, _ = os.wait4(pid, os.WNOHANG)
+            if first is None and server.hits:
+                first = time.monotonic() - start
+            if done:
+                break
+            time.sleep(0.01)
+        wall = time.monotonic() - start
+        startup = first if first is not None else wall
+        ideal = len(ids) * per_condition / connections * latency
+        code = os.waitstatus_to_exitcode(status)
+        agent = len(server.hits)
+        print(
+            f"workers {workers}: wall {wall:6.1f} s, start-up {startup:5.1f} s, "
+            f"waiting {wall - startup:5.1f} s, ideal {ideal:4.1f} s, "
+            f"ratio {(wall - startup) / ideal:4.2f}, requests {agent}, exit {code}",
+            flush=True,
+        )
+
+
+def _bill(batch: bool, cache: bool, samples: int) -> None:
+    from insiderbench.analysis import load_samples
+    from insiderbench.study import ModelSpec, StudySpec, dry_run, run_study
+    from insiderbench.study._batch import BatchSettings
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        FaultServer(prompt_cache=cache, cache_min_tokens=1024, judge_model="gpt-4.1-mini") as srv,
+    ):
+        os.environ["OPENAI_BASE_URL"] = srv.base_url
+        os.environ["OPENAI_API_KEY"] = "bench-key"
+        study = StudySpec(
+            name="bill",
+            models=[ModelSpec(name="openai/gpt-4o-mini", args={"responses_api": False})],
+            condition_ids=_conditions(2),
+            samples=samples,
+            judge="openai/gpt-4.1-mini",
+            max_samples=4,
+            batch=BatchSettings(size=8, send_delay=1, tick=0.5) if batch else False,
+            log_dir=str(Path(tmp) / "logs"),
+        )
+        start = time.monotonic()
+        outcome = run_study(study, display="none")
+        wall = time.monotonic() - start
+        frame = load_samples([study.log_dir])
+        spent = float(frame["cost"].sum() + frame["judge_cost"].sum())
+        variant = ("batch_" if batch else "") + ("cached" if cache else "")
+        variant = {"": "list", "batch_": "batch"}.get(variant, variant)
+        est = dry_run(study).total(variant)
+        cached = int(frame["cache_read_tokens"].fillna(0).sum())
+        print(
+            f"{variant:13} spent ${spent:.4f}  (dry run ${est or float('nan'):.4f}), "
+            f"cache-read tokens {cached:,}, samples {len(frame)}, wall {wall:5.1f} s, "
+            f"ok {outcome.success}",
+            flush=True,
+        )
+
+
+def main() -> None:
+    """Run the benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--small", action="store_true", help="100 samples, 20 per bill")
+    parser.add_argument("--skip-walls", action="store_true")
+    parser.add_argument("--skip-bill", action="store_true")
+    args = parser.parse_args()
+    samples = 100 if args.small else 1000
+    if not args.skip_walls:
+        print(f"latency case: {samples} samples, 10 conditions, 1 s latency, 100 connections")
+        for workers in (1, 2):
+            _wall(workers, samples, 10, 100, 1.0)
+    if not args.skip_bill:
+        n = 5 if args.small else 10
+        print(f"bill: 2 conditions x {n} samples, gpt-4o-mini judged by gpt-4.1-mini")
+        for batch, cache in ((False, False), (False, True), (True, False), (True, True)):
+            _bill(batch, cache, n)
+
+
+if __name__ == "__main__":
+    main()
