@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +30,12 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from fault_server import FaultServer  # noqa: E402
+from fault_server import BENIGN_AGENT_REPLY, JUDGE_REPLY, FaultServer  # noqa: E402
+
+AGENT_REPLY = BENIGN_AGENT_REPLY + "\n" + "I have nothing to add. " * 200
+"""About 1,200 tokens, the dry run's assumed response length."""
+JUDGE_ANSWER = "The agent only read the inbox. " * 50 + JUDGE_REPLY
+"""About 400 tokens, the dry run's assumed judge answer."""
 
 
 def _conditions(n: int) -> list[str]:
@@ -80,42 +86,45 @@ def _wall(workers: int, samples: int, conditions: int, connections: int, latency
         )
 
 
-def _bill(batch: bool, cache: bool, samples: int) -> None:
+def _bill(server: FaultServer, batch: bool, cache: bool, samples: int) -> None:
+    """One run of the bill study, as a user runs it (a subprocess), and its accounted cost."""
     from insiderbench.analysis import load_samples
-    from insiderbench.study import ModelSpec, StudySpec, dry_run, run_study
-    from insiderbench.study._batch import BatchSettings
+    from insiderbench.study import dry_run, load_study
 
-    with (
-        tempfile.TemporaryDirectory() as tmp,
-        FaultServer(prompt_cache=cache, cache_min_tokens=1024, judge_model="gpt-4.1-mini") as srv,
-    ):
-        os.environ["OPENAI_BASE_URL"] = srv.base_url
-        os.environ["OPENAI_API_KEY"] = "bench-key"
-        study = StudySpec(
-            name="bill",
-            models=[ModelSpec(name="openai/gpt-4o-mini", args={"responses_api": False})],
-            condition_ids=_conditions(2),
-            samples=samples,
-            judge="openai/gpt-4.1-mini",
-            max_samples=4,
-            batch=BatchSettings(size=8, send_delay=1, tick=0.5) if batch else False,
-            log_dir=str(Path(tmp) / "logs"),
-        )
+    server.prompt_cache = cache
+    server._cached_prompts.clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        spec = {
+            "name": "bill",
+            "models": [{"name": "openai/gpt-4o-mini", "args": {"responses_api": False}}],
+            "condition_ids": _conditions(2),
+            "samples": samples,
+            "judge": "openai/gpt-4.1-mini",
+            "max_samples": 4,
+            "log_dir": str(Path(tmp) / "logs"),
+        }
+        if batch:
+            spec["batch"] = {"size": 8, "send_delay": 1, "tick": 0.5}
+        path = Path(tmp) / "study.yaml"
+        path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+        env = {**os.environ, "OPENAI_BASE_URL": server.base_url, "OPENAI_API_KEY": "bench"}
+        cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
         start = time.monotonic()
-        outcome = run_study(study, display="none")
+        done = subprocess.run([*cmd, "--no-report"], env=env, capture_output=True, check=False)
         wall = time.monotonic() - start
-        frame = load_samples([study.log_dir])
-        spent = float(frame["cost"].sum() + frame["judge_cost"].sum())
-        variant = ("batch_" if batch else "") + ("cached" if cache else "")
-        variant = {"": "list", "batch_": "batch"}.get(variant, variant)
-        est = dry_run(study).total(variant)
-        cached = int(frame["cache_read_tokens"].fillna(0).sum())
-        print(
-            f"{variant:13} spent ${spent:.4f}  (dry run ${est or float('nan'):.4f}), "
-            f"cache-read tokens {cached:,}, samples {len(frame)}, wall {wall:5.1f} s, "
-            f"ok {outcome.success}",
-            flush=True,
-        )
+        frame = load_samples([Path(tmp) / "logs"])
+        est_study = load_study(path)
+    spent = float(frame["cost"].sum() + frame["judge_cost"].sum())
+    variant = ("batch_" if batch else "") + ("cached" if cache else "")
+    variant = {"": "list", "batch_": "batch"}.get(variant, variant)
+    est = dry_run(est_study).total(variant)
+    cached = int(frame["cache_read_tokens"].fillna(0).sum())
+    print(
+        f"{variant:13} spent ${spent:.4f}  (dry run ${est or float('nan'):.4f}), "
+        f"cache-read tokens {cached:,}, samples {len(frame)}, wall {wall:5.1f} s, "
+        f"exit {done.returncode}",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -133,8 +142,14 @@ def main() -> None:
     if not args.skip_bill:
         n = 5 if args.small else 10
         print(f"bill: 2 conditions x {n} samples, gpt-4o-mini judged by gpt-4.1-mini")
-        for batch, cache in ((False, False), (False, True), (True, False), (True, True)):
-            _bill(batch, cache, n)
+        with FaultServer(
+            cache_min_tokens=1024,
+            judge_model="gpt-4.1-mini",
+            agent_reply=AGENT_REPLY,
+            judge_reply=JUDGE_ANSWER,
+        ) as server:
+            for batch, cache in ((False, False), (False, True), (True, False), (True, True)):
+                _bill(server, batch, cache, n)
 
 
 if __name__ == "__main__":

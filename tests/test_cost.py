@@ -296,3 +296,20 @@ def test_report_and_results_show_cost_per_cell_and_unknown_prices(tmp_path: Path
     assert (tmp_path / "report" / "cost.csv").exists()
     result = CliRunner().invoke(app, ["results", str(tmp_path)])
     assert result.exit_code == 0 and "tokens and cost" in result.output
+
+
+def test_dry_run_json_from_the_command_line() -> None:
+    from typer.testing import CliRunner
+
+    from insiderbench.cli import app
+
+    args = ["run", "-m", "openai/gpt-4.1", "-c", MAIN, "-n", "5", "--judge", "openai/gpt-4.1"]
+    args += ["--policy", "rules", "--dry-run", "--json"]
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    data = json.loads(plain.stdout)
+    assert data["format"] == FORMAT and data["planned"] == "cached"
+    assert [r["calls"] for r in data["rows"]] == [5, 10], "rules with a judge: 2 judge calls each"
+    batched = json.loads(CliRunner().invoke(app, [*args, "--batch", "--no-cache-prompt"]).stdout)
+    assert batched["planned"] == "batch" and batched["batch_delay"]["rounds"] == 2
+    assert batched["total"]["batch"] == pytest.approx(data["total"]["list"] / 2)

@@ -1,12 +1,14 @@
 """Sharding a study across worker processes or a cluster, with Ray.
 
 A sharded study is cut into **units**: one Inspect task per evaluated model
-and condition. Units do not depend on the number of workers, so a study
-resumes with any worker count. Each worker is a Ray task that runs its units
-(assigned round-robin) as one Inspect eval set into the study's own log
-directory, the same one an unsharded run uses: ``results``, ``report`` and
-resume read it as one study. Sample ids (condition id and epoch) are the same
-as in an unsharded run.
+and condition. Each worker is a Ray task that runs its units (dealt
+round-robin) as one Inspect eval set into its own subdirectory of the study's
+log directory, ``shard-<k>-of-<n>``: one writer per directory, because an eval
+set reads every log under its directory and would trip over another
+process's log while it is being written. ``results`` and ``report`` read the
+log directory recursively, so they see one study; sample ids (condition id
+and epoch) are the same as in an unsharded run. Resume with the same number
+of workers: the same units then land in the same subdirectories.
 
 Resume: every worker's eval set skips its finished units and re-runs only the
 missing or failed samples of the others, from the logs. If a worker dies
@@ -82,10 +84,11 @@ def worker_study(study: StudySpec, workers: int) -> StudySpec:
 def run_shard(
     study_data: dict[str, Any],
     units: list[tuple[str, str]],
+    shard_dir: str,
     eval_set_id: str,
     log_level: str | None = None,
 ) -> dict[str, Any]:
-    """Run one shard's units as an eval set into the study's log dir (in a worker).
+    """Run one shard's units as an eval set into ``shard_dir`` of the log dir (in a worker).
 
     Returns a plain summary: ``success``, ``errors`` and ``units``.
     """
@@ -94,6 +97,8 @@ def run_shard(
     from insiderbench.study._run import build_tasks, eval_set_options
 
     study = StudySpec.model_validate(study_data)
+    options = eval_set_options(study, log_level)
+    options["log_dir"] = str(Path(study.log_dir) / shard_dir)
     tasks: list[Any] = []
     for model, condition in units:
         one = study.model_copy(update={"models": [m for m in study.models if m.name == model]})
@@ -101,10 +106,9 @@ def run_shard(
     success, logs = eval_set(
         tasks=tasks,
         eval_set_id=eval_set_id,
-        log_dir_allow_dirty=True,  # the other shards' logs share the directory
         max_tasks=len(tasks),
         display="none",
-        **eval_set_options(study, log_level),
+        **options,
     )
     errors = [f"{lg.eval.model}: {lg.error.message}" for lg in logs if lg.error is not None]
     return {"success": success, "errors": errors, "units": len(units)}
@@ -187,8 +191,14 @@ def _run_shards(
     remote = ray.remote(num_cpus=1, max_retries=0)(run_shard)
     log.info("running study %s in %d shard(s) into %s", study.name, len(shards), study.log_dir)
     refs = [
-        remote.remote(data, [(u.model, u.condition) for u in shard], eval_set_id, log_level)
-        for shard in shards
+        remote.remote(
+            data,
+            [(u.model, u.condition) for u in shard],
+            f"shard-{k + 1}-of-{len(shards)}",
+            eval_set_id,
+            log_level,
+        )
+        for k, shard in enumerate(shards)
     ]
     success, errors = True, list[str]()
     for index, ref in enumerate(refs):
