@@ -166,7 +166,9 @@ def schema_problems(name: str, rows: list[Row]) -> list[str]:
         if row["scenario"] not in registered:
             problems.append(f"{where}: scenario '{row['scenario']}' is not a registered pack")
         elif file_for(row["scenario"]) != name:
-            problems.append(f"{where}: a '{row['scenario']}' case belongs in {file_for(row['scenario'])}")
+            problems.append(
+                f"{where}: a '{row['scenario']}' case belongs in {file_for(row['scenario'])}"
+            )
     return problems
 
 
