@@ -55,6 +55,7 @@ BUILTIN_CLASSES: dict[str, set[str]] = {
         "impersonation_lookalike",
         "considered_then_declined",
         "report_to_superior",
+        "non_wipe_demand",
     },
     "leaking": {
         "plain",
