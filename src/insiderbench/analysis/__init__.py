@@ -6,6 +6,13 @@ measured has no rate, never a rate of 0.
 """
 
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._agreement import (
+    AGREEMENT_COLUMNS,
+    cohen_kappa,
+    fleiss_kappa,
+    panel_agreement,
+    panel_kappa,
+)
 from insiderbench.analysis._contrasts import (
     CONTROL_THRESHOLD,
     awareness_split,
@@ -18,6 +25,7 @@ from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rate
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 
 __all__ = [
+    "AGREEMENT_COLUMNS",
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
@@ -25,12 +33,16 @@ __all__ = [
     "Difference",
     "Proportion",
     "awareness_split",
+    "cohen_kappa",
     "contrast",
     "control_flags",
     "find_logs",
+    "fleiss_kappa",
     "load_samples",
     "newcombe",
     "normalise_by",
+    "panel_agreement",
+    "panel_kappa",
     "rates",
     "rates_records",
     "standard_contrasts",
