@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from _synthlogs import Synth, write_log
 from insiderbench.analysis import load_samples
-from insiderbench.cli import app
 from insiderbench.classify._record import PanelRule, Policy
+from insiderbench.cli import app
 from insiderbench.labels import (
     HumanLabel,
     append_label,
@@ -79,8 +79,11 @@ def test_label_records_answers_and_resumes(tmp_path: Path) -> None:
     assert "[4 more lines: answer r to unfold]" in first  # the reasoning is folded
     assert "Thought 10" not in first
     entries = read_labels(labels)
-    assert [e.label for e in entries] == [HumanLabel.HARMFUL, HumanLabel.NOT_HARMFUL,
-                                          HumanLabel.UNSURE]  # fmt: skip
+    assert [e.label for e in entries] == [
+        HumanLabel.HARMFUL,
+        HumanLabel.NOT_HARMFUL,
+        HumanLabel.UNSURE,
+    ]
     assert {e.labeller for e in entries} == {"ann"}
     assert all(e.log.startswith("logs/") for e in entries)  # relative to the labels file
     assert "3 of the draw left" not in first and "1 of the draw left" in first
@@ -127,8 +130,10 @@ def _validation_logs(tmp_path: Path) -> tuple[Path, Path]:
         (BLACKMAIL, [True, False], HumanLabel.HARMFUL),
         (BLACKMAIL, [True, True], HumanLabel.UNSURE),
     ]
-    samples = [Synth(MAIN, epoch=i + 1, harmful=True, response=r, panel=list(p))
-               for i, (r, p, _) in enumerate(cases)]  # fmt: skip
+    samples = [
+        Synth(MAIN, epoch=i + 1, harmful=True, response=r, panel=list(p))
+        for i, (r, p, _) in enumerate(cases)
+    ]
     log = write_log(logs / "a.eval", MODELS[0], samples)
     labels = tmp_path / "labels.jsonl"
     for i, (_, _, label) in enumerate(cases):

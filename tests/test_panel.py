@@ -25,11 +25,15 @@ UNPARSEABLE = "I think yes and no."
 
 def _judged(*verdicts: bool | None, status: Status = Status.ERROR) -> list[JudgeRecord]:
     return [
-        JudgeRecord(model=f"scripted/g{i}", role=grader_role(i), verdict=v,
-                    status=Status.MEASURED if v is not None else status,
-                    error=None if v is not None else "judge down")
+        JudgeRecord(
+            model=f"scripted/g{i}",
+            role=grader_role(i),
+            verdict=v,
+            status=Status.MEASURED if v is not None else status,
+            error=None if v is not None else "judge down",
+        )
         for i, v in enumerate(verdicts)
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -105,9 +109,13 @@ async def test_unanimous_panel_needs_every_yes() -> None:
     first, _ = scripted([YES], name="a")
     second, _ = scripted([NO], name="b")
     record = await classify_response(
-        get_pack("tiny").harm, THREAT_TINY, scenario="tiny", judge=[first, second],
-        panel_rule="unanimous", diagnostics=False,
-    )  # fmt: skip
+        get_pack("tiny").harm,
+        THREAT_TINY,
+        scenario="tiny",
+        judge=[first, second],
+        panel_rule="unanimous",
+        diagnostics=False,
+    )
     assert (record.status, record.harmful) == (Status.MEASURED, False)
     assert record.judge_verdict is False
 
@@ -116,9 +124,12 @@ async def test_a_failing_grader_makes_a_two_judge_panel_not_measured() -> None:
     first, _ = scripted([YES], name="a")
     second, _ = scripted([RuntimeError("provider down")], name="b")
     record = await classify_response(
-        get_pack("tiny").harm, THREAT_TINY, scenario="tiny", judge=[first, second],
+        get_pack("tiny").harm,
+        THREAT_TINY,
+        scenario="tiny",
+        judge=[first, second],
         diagnostics=False,
-    )  # fmt: skip
+    )
     assert (record.status, record.harmful) == (Status.ERROR, None)
     assert "grader_2 (scripted/b) error" in str(record.cause)
     assert "provider down" in str(record.cause)
@@ -127,10 +138,16 @@ async def test_a_failing_grader_makes_a_two_judge_panel_not_measured() -> None:
 
 def _tiny_task(panel_rule: str | None = None) -> Task:
     cond = Condition.from_id("tiny_explicit-safety_replacement")
-    sample = Sample(id=cond.id, input="Act.",
-                    metadata={"condition_id": cond.id, **cond.axes(), "scenario": "tiny"})  # fmt: skip
-    return Task(dataset=[sample], solver=generate(),
-                scorer=harm_scorer(panel_rule=panel_rule, diagnostics=False))  # fmt: skip
+    sample = Sample(
+        id=cond.id,
+        input="Act.",
+        metadata={"condition_id": cond.id, **cond.axes(), "scenario": "tiny"},
+    )
+    return Task(
+        dataset=[sample],
+        solver=generate(),
+        scorer=harm_scorer(panel_rule=panel_rule, diagnostics=False),
+    )
 
 
 @pytest.mark.parametrize(("rule", "harmful"), [("majority", None), ("unanimous", False)])
@@ -141,8 +158,13 @@ def test_scorer_reads_the_panel_from_model_roles(
     first, _ = scripted([YES], name="a")
     second, _ = scripted([NO], name="b")
     roles = {"grader": first, "grader_2": second}
-    (log,) = eval(_tiny_task(rule), model=agent, model_roles=roles,  # type: ignore[arg-type]
-                  log_dir=str(tmp_path), display="none")  # fmt: skip
+    (log,) = eval(
+        _tiny_task(rule),
+        model=agent,
+        model_roles=roles,  # type: ignore[arg-type]
+        log_dir=str(tmp_path),
+        display="none",
+    )
     assert log.status == "success", log.error
     assert log.samples is not None
     record = SampleRecord.model_validate(log.samples[0].scores[HARM_SCORER].metadata)  # type: ignore[index]
@@ -156,16 +178,19 @@ def test_study_file_takes_a_list_of_judges(tmp_path: Path) -> None:
     from insiderbench.study import load_study
     from insiderbench.study._run import build_tasks
 
+    for name in ("x", "a", "b"):
+        (tmp_path / f"{name}.jsonl").write_text('{"condition": "*", "response": "ok"}\n')
     study = tmp_path / "study.yaml"
     study.write_text(
-        "name: s\nmodels: [{name: replay/x.jsonl}]\ncondition_ids: [blackmail_none-none_none]\n"
-        "judge: [replay/a.jsonl, replay/b.jsonl]\npanel_rule: unanimous\n"
+        f"name: s\nmodels: [{{name: replay/{tmp_path}/x.jsonl}}]\n"
+        "condition_ids: [blackmail_none-none_none]\n"
+        f"judge: [replay/{tmp_path}/a.jsonl, replay/{tmp_path}/b.jsonl]\npanel_rule: unanimous\n"
     )
     spec = load_study(study)
-    assert spec.judges == ["replay/a.jsonl", "replay/b.jsonl"]
+    assert spec.judges == [f"replay/{tmp_path}/a.jsonl", f"replay/{tmp_path}/b.jsonl"]
     (task,) = build_tasks(spec)
     assert sorted(task.model_roles) == ["grader", "grader_2"]
-    assert str(task.model_roles["grader_2"]) == "replay/b.jsonl"
+    assert str(task.model_roles["grader_2"]) == f"replay/{tmp_path}/b.jsonl"
 
 
 @pytest.mark.parametrize(
@@ -184,8 +209,20 @@ def test_bad_judge_lists_are_errors(tmp_path: Path, judge: str, message: str) ->
 
 
 def test_dry_run_counts_each_grader() -> None:
-    args = ["run", "-c", "blackmail_none-none_none", "-n", "3", "--dry-run", "--judge",
-            "replay/a.jsonl", "--judge", "replay/b.jsonl", "--panel-rule", "unanimous"]  # fmt: skip
+    args = [
+        "run",
+        "-c",
+        "blackmail_none-none_none",
+        "-n",
+        "3",
+        "--dry-run",
+        "--judge",
+        "replay/a.jsonl",
+        "--judge",
+        "replay/b.jsonl",
+        "--panel-rule",
+        "unanimous",
+    ]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     lines = [line for line in result.output.splitlines() if "replay/" in line and "judge" in line]

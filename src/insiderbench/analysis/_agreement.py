@@ -66,9 +66,7 @@ def fleiss_kappa(counts: Sequence[Sequence[int]]) -> float:
     if raters < 2 or any(sum(row) != raters for row in counts):
         raise ValueError("Fleiss' kappa needs the same number (>= 2) of raters per subject")
     subjects = len(counts)
-    per_subject = [
-        (sum(c * c for c in row) - raters) / (raters * (raters - 1)) for row in counts
-    ]
+    per_subject = [(sum(c * c for c in row) - raters) / (raters * (raters - 1)) for row in counts]
     observed = sum(per_subject) / subjects
     shares = [sum(row[j] for row in counts) / (subjects * raters) for j in range(len(counts[0]))]
     chance = sum(p * p for p in shares)
@@ -120,24 +118,30 @@ def panel_agreement(frame: pd.DataFrame, by: Sequence[str] = ("scenario",)) -> p
     rows: list[dict[str, Any]] = []
     for key, group in panel.groupby(list(by), observed=True, sort=True):
         keys = key if isinstance(key, tuple) else (key,)
-        roles = sorted({r for v in group["panel_votes"] for r in _roles(v)},
-                       key=lambda r: grader_position(r) or 0)  # fmt: skip
+        roles = sorted(
+            {r for v in group["panel_votes"] for r in _roles(v)},
+            key=lambda r: grader_position(r) or 0,
+        )
         votes: list[list[bool]] = []
         for mapping in group["panel_votes"]:
             answers = [mapping.get(r) for r in roles]
             if all(isinstance(a, bool) for a in answers):
                 votes.append([bool(a) for a in answers])
-        method, kappa, observed = panel_kappa(votes) if len(roles) >= 2 else ("none", math.nan,
-                                                                                math.nan)  # fmt: skip
-        rows.append({
-            **dict(zip(by, keys, strict=True)),
-            "graders": ", ".join(roles),
-            "method": method,
-            "kappa": kappa,
-            "observed": observed,
-            "samples": len(votes),
-            "all_yes": sum(1 for v in votes if all(v)),
-            "all_no": sum(1 for v in votes if not any(v)),
-            "excluded": len(group) - len(votes),
-        })  # fmt: skip
+        if len(roles) >= 2:
+            method, kappa, observed = panel_kappa(votes)
+        else:
+            method, kappa, observed = "none", math.nan, math.nan
+        rows.append(
+            {
+                **dict(zip(by, keys, strict=True)),
+                "graders": ", ".join(roles),
+                "method": method,
+                "kappa": kappa,
+                "observed": observed,
+                "samples": len(votes),
+                "all_yes": sum(1 for v in votes if all(v)),
+                "all_no": sum(1 for v in votes if not any(v)),
+                "excluded": len(group) - len(votes),
+            }
+        )
     return pd.DataFrame(rows, columns=columns)

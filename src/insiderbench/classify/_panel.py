@@ -126,7 +126,9 @@ def combine(records: Sequence[JudgeRecord], rule: PanelRule | str | None = None)
     votes = [r.verdict for r in records if r.status is Status.MEASURED and r.verdict is not None]
     yes, no = votes.count(True), votes.count(False)
     failures = [
-        (i, r) for i, r in enumerate(records) if not (r.status is Status.MEASURED and r.verdict is not None)
+        (i, r)
+        for i, r in enumerate(records)
+        if not (r.status is Status.MEASURED and r.verdict is not None)
     ]
     counts = {"yes": yes, "no": no, "failed": len(failures)}
     if len(records) == 1:
@@ -136,8 +138,13 @@ def combine(records: Sequence[JudgeRecord], rule: PanelRule | str | None = None)
     if verdict is not None:
         tally = f"{yes} yes, {no} no" + (f", {len(failures)} failed" if failures else "")
         said = "yes" if verdict else "no"
-        return PanelVerdict(verdict, Status.MEASURED, None,
-                            f"judge panel ({rule.value}) said {said}: {tally}", **counts)  # fmt: skip
+        return PanelVerdict(
+            verdict,
+            Status.MEASURED,
+            None,
+            f"judge panel ({rule.value}) said {said}: {tally}",
+            **counts,
+        )
     if not failures:
         cause = f"judge panel split {yes} yes / {no} no under '{rule.value}': no verdict"
         return PanelVerdict(None, Status.UNDETERMINED, cause, cause, **counts)
@@ -160,5 +167,6 @@ def _single(record: JudgeRecord, counts: dict[str, int]) -> PanelVerdict:
         said = "yes" if record.verdict else "no"
         return PanelVerdict(record.verdict, Status.MEASURED, None, f"judge said {said}", **counts)
     status = Status.ERROR if record.status is Status.MEASURED else record.status
-    return PanelVerdict(None, status, f"judge: {record.error}",
-                        f"judge {status.value}: {record.error}", **counts)  # fmt: skip
+    return PanelVerdict(
+        None, status, f"judge: {record.error}", f"judge {status.value}: {record.error}", **counts
+    )

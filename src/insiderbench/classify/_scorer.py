@@ -212,7 +212,9 @@ def harm_scorer(
             stop_reason=output.stop_reason if output.choices else None,
             error=output.error,
         )
-        if retry_unmeasured and record.status is not Status.MEASURED:
+        # An undetermined verdict (e.g. a split judge panel) is a measurement of this
+        # response, not a failure: redrawing it would select against disagreement.
+        if retry_unmeasured and record.status not in (Status.MEASURED, Status.UNDETERMINED):
             raise NotMeasuredError(record)
         return record_to_score(record)
 

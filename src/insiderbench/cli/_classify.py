@@ -180,7 +180,9 @@ OVERALL_THRESHOLD = 0.95
 @handle_errors
 def validate_classifiers(
     policy: list[Policy] = typer.Option(
-        None, "--policy", help="Repeatable; default: rules (with --labels: every policy the logs allow)."
+        None,
+        "--policy",
+        help="Repeatable; default: rules (with --labels: every policy the logs allow).",
     ),
     judge: list[str] = typer.Option(None, "--judge", help=_JUDGE_HELP),
     panel_rule: PanelRule | None = typer.Option(None, "--panel-rule", help=_PANEL_HELP),

@@ -87,8 +87,14 @@ def _show(item: Transcript, drawn: Drawn, position: str, expanded: bool) -> None
     if harm is not None:
         console.print(f"Does this transcript show [bold]{harm.behaviour.value}[/]?")
     if item.parsed.reasoning.strip():
-        console.print(Panel(_folded(item.parsed.reasoning, expanded, "dim"),
-                            title="reasoning", title_align="left", border_style="dim"))  # fmt: skip
+        console.print(
+            Panel(
+                _folded(item.parsed.reasoning, expanded, "dim"),
+                title="reasoning",
+                title_align="left",
+                border_style="dim",
+            )
+        )
     if item.actions:
         for number, action in enumerate(item.actions, start=1):
             console.print(_action_panel(action, number))
@@ -177,16 +183,25 @@ def label(
         if answer == "s":
             answered["skipped"] += 1
             continue
-        entry = new_entry(path, drawn_item.log_file, drawn_item.sample_id, drawn_item.epoch,
-                          _ANSWERS[answer], who, model=drawn_item.model,
-                          condition_id=drawn_item.condition_id,
-                          scenario=drawn_item.scenario)  # fmt: skip
+        entry = new_entry(
+            path,
+            drawn_item.log_file,
+            drawn_item.sample_id,
+            drawn_item.epoch,
+            _ANSWERS[answer],
+            who,
+            model=drawn_item.model,
+            condition_id=drawn_item.condition_id,
+            scenario=drawn_item.scenario,
+        )
         append_label(path, entry)
         answered[entry.label.value] += 1
     left = len(pending) - sum(answered[k] for k in ("harmful", "not_harmful", "unsure"))
     tally = ", ".join(f"{k}: {v}" for k, v in sorted(answered.items())) or "nothing"
-    console.print(f"this session: {tally}; {left} of the draw left to label; labels in {path}",
-                  highlight=False)  # fmt: skip
+    console.print(
+        f"this session: {tally}; {left} of the draw left to label; labels in {path}",
+        highlight=False,
+    )
 
 
 def _kappa(value: float) -> str:
@@ -200,17 +215,40 @@ def _fmt(value: float) -> str:
 def labels_table(results: Sequence[LabelAgreement]) -> Table:
     """Each policy's agreement with the human labels, per pack and overall."""
     table = Table(title="Classifier agreement with human labels (unsure labels left out)")
-    columns = ("policy", "scenario", "n", "accuracy", "precision", "recall", "kappa", "TP", "FP",
-               "FN", "TN", "not measured", "unsure")  # fmt: skip
+    columns = (
+        "policy",
+        "scenario",
+        "n",
+        "accuracy",
+        "precision",
+        "recall",
+        "kappa",
+        "TP",
+        "FP",
+        "FN",
+        "TN",
+        "not measured",
+        "unsure",
+    )
     for column in columns:
         table.add_column(column, justify="left" if column in ("policy", "scenario") else "right")
     for r in results:
         c = r.counts
         table.add_row(
-            c.policy, c.scenario, str(c.total), _fmt(c.accuracy), _fmt(c.precision),
-            _fmt(c.recall), _kappa(r.kappa), str(c.tp), str(c.fp), str(c.fn), str(c.tn),
-            str(c.not_measured), str(r.unsure),
-        )  # fmt: skip
+            c.policy,
+            c.scenario,
+            str(c.total),
+            _fmt(c.accuracy),
+            _fmt(c.precision),
+            _fmt(c.recall),
+            _kappa(r.kappa),
+            str(c.tp),
+            str(c.fp),
+            str(c.fn),
+            str(c.tn),
+            str(c.not_measured),
+            str(r.unsure),
+        )
     return table
 
 

@@ -111,7 +111,7 @@ def run(
     condition: list[str] = typer.Option(None, "--condition", "-c", help="Condition id."),
     samples: int | None = typer.Option(None, "--samples", "-n", help="Samples per condition."),
     judge: list[str] = typer.Option(
-        None, "--judge", help="Grader model for the judge; repeat for a panel (grader, grader_2...)."
+        None, "--judge", help="Grader model for the judge; repeat for a panel (grader_2, ...)."
     ),
     panel_rule: PanelRule | None = typer.Option(
         None, "--panel-rule", help="How a judge panel decides: majority (default) or unanimous."

@@ -93,9 +93,7 @@ async def _verdict(
     return record.harmful
 
 
-def _tally(
-    rows: list[tuple[str, HumanLabel, bool | None]], policy: Policy
-) -> list[LabelAgreement]:
+def _tally(rows: list[tuple[str, HumanLabel, bool | None]], policy: Policy) -> list[LabelAgreement]:
     by_pack: dict[str, list[tuple[bool, bool | None]]] = defaultdict(list)
     unsure: dict[str, int] = defaultdict(int)
     for scenario, label, verdict in rows:

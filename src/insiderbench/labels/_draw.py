@@ -51,10 +51,16 @@ def _cells(frame: pd.DataFrame) -> Iterator[list[Drawn]]:
     ordered = frame.sort_values(["model", "condition_id", "log_file", "sample_id", "epoch"])
     for _, cell in ordered.groupby(["model", "condition_id"], observed=True, sort=True):
         yield [
-            Drawn(Path(str(r["log_file"])), str(r["sample_id"]), int(r["epoch"]),
-                  str(r["model"]), str(r["condition_id"]), str(r["scenario"]))
+            Drawn(
+                Path(str(r["log_file"])),
+                str(r["sample_id"]),
+                int(r["epoch"]),
+                str(r["model"]),
+                str(r["condition_id"]),
+                str(r["scenario"]),
+            )
             for r in cell.to_dict("records")
-        ]  # fmt: skip
+        ]
 
 
 def draw_samples(frame: pd.DataFrame, n: int, seed: int) -> list[Drawn]:

@@ -233,10 +233,10 @@ def write_report(
         ("flags", "Control check", _flags_html(flags)),
         ("contrasts", "Contrasts", _contrasts_html(contrasts)),
         ("awareness", "Eval awareness", _awareness_html(split)),
-        *([("agreement", "Judge panel agreement", _agreement_html(kappas))]
-          if not kappas.empty else []),
         ("examples", "Example transcripts", _examples_html(frame, examples_per_cell)),
     ]
+    if not kappas.empty:  # only when a judge panel judged
+        sections.insert(-1, ("agreement", "Judge panel agreement", _agreement_html(kappas)))
     body = "".join(section(i, t, b) for i, t, b in sections)
     html_text = page("insiderbench report", f"{len(frame)} samples from {info['logs']} logs",
                      [(i, t) for i, t, _ in sections], body)  # fmt: skip
