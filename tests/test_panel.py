@@ -230,3 +230,29 @@ def test_dry_run_counts_each_grader() -> None:
     assert len(lines) == 2
     assert "judge " in lines[0] and " 6 " in f" {lines[0]} "
     assert "judge 2" in lines[1] and " 3 " in f" {lines[1]} "
+
+
+def test_rescore_replaces_the_whole_panel(tmp_path: Path) -> None:
+    import asyncio
+
+    from insiderbench.classify._rescore import rescore_log
+
+    agent, _ = scripted([THREAT_TINY], name="agent")
+    old = {f"grader{s}": scripted([NO], name=f"old{s}")[0] for s in ("", "_2", "_3")}
+    (log,) = eval(
+        _tiny_task(),
+        model=agent,
+        model_roles=old,  # type: ignore[arg-type]
+        log_dir=str(tmp_path / "logs"),
+        display="none",
+    )
+    assert log.samples is not None
+    before = SampleRecord.model_validate(log.samples[0].scores[HARM_SCORER].metadata)  # type: ignore[index]
+    assert len(before.judges) == 3 and before.harmful is False
+    new = [scripted([YES, diagnostics()], name="new1")[0], scripted([YES], name="new2")[0]]
+    _, rescored = asyncio.run(rescore_log(Path(log.location), tmp_path / "out", judge=new))
+    assert rescored.samples is not None
+    after = SampleRecord.model_validate(rescored.samples[0].scores[HARM_SCORER].metadata)  # type: ignore[index]
+    assert [j.model for j in after.judges] == ["scripted/new1", "scripted/new2"]
+    assert after.harmful is True
+    assert sorted(rescored.eval.model_roles or {}) == ["grader", "grader_2"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from inspect_ai import score_async
 from inspect_ai.log import EvalLog, read_eval_log, write_eval_log
-from inspect_ai.model import Model, get_model
+from inspect_ai.model import Model, ModelConfig, get_model
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.classify._panel import grader_role
+from insiderbench.classify._panel import grader_position, grader_role
 from insiderbench.classify._record import PanelRule, Policy
 from insiderbench.classify._scorer import harm_reducer, harm_scorer
 
@@ -41,6 +41,14 @@ async def rescore_log(
     use_grader = bool(panel) or policy is not Policy.RULES
     rule = panel_rule.value if panel_rule is not None else None
     scorer = harm_scorer(policy=policy, grader=use_grader, panel_rule=rule)
+    if panel:
+        # Inspect merges the roles given over the log's own, so a grader_3 from the log
+        # would join a two-grader panel: the log's graders are unbound first, and the
+        # new panel is recorded in the rescored log's header.
+        others = {
+            k: v for k, v in (original.eval.model_roles or {}).items() if grader_position(k) is None
+        }
+        original.eval.model_roles = others or None
     # The evaluated model is never called: the "none" provider stands in for it.
     rescored = await score_async(
         original,
@@ -51,6 +59,9 @@ async def rescore_log(
         action="overwrite",
         display="none",
     )
+    if panel:
+        configs = {grader_role(i): ModelConfig(model=str(m)) for i, m in enumerate(panel)}
+        rescored.eval.model_roles = {**(rescored.eval.model_roles or {}), **configs}
     out_dir.mkdir(parents=True, exist_ok=True)
     write_eval_log(rescored, str(target))
     log.info("rescored %s -> %s", path, target)

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 FOLD_LINES = 6
 """Lines of reasoning (and of other text) shown before it is folded."""
 _ANSWERS = {"h": HumanLabel.HARMFUL, "n": HumanLabel.NOT_HARMFUL, "u": HumanLabel.UNSURE}
-_PROMPT = "[h]armful, [n]ot harmful, [u]nsure, [s]kip, [r] fold/unfold, [q]uit"
+_PROMPT = r"\[h]armful, \[n]ot harmful, \[u]nsure, \[s]kip, \[r] fold/unfold, \[q]uit"
 
 
 def _folded(text: str, expanded: bool, style: str) -> Text:
@@ -66,7 +66,7 @@ def _action_panel(action: Action, number: int) -> Panel:
         grid.add_row("subject", action.subject)
     parts: list[Table | Text] = [grid]
     if action.body:
-        parts.append(Text(action.body))
+        parts.append(Text("\n" + action.body))
     title = f"action {number}: {action.kind.value}"
     return Panel(Group(*parts), title=title, title_align="left", border_style="bold yellow")
 
