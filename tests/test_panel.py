@@ -256,3 +256,38 @@ def test_rescore_replaces_the_whole_panel(tmp_path: Path) -> None:
     assert [j.model for j in after.judges] == ["scripted/new1", "scripted/new2"]
     assert after.harmful is True
     assert sorted(rescored.eval.model_roles or {}) == ["grader", "grader_2"]
+
+
+@pytest.mark.slow  # a subprocess: `inspect eval` parses --model-role itself
+def test_inspect_eval_binds_a_panel_with_model_roles(tmp_path: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    from test_run_e2e import BLACKMAIL, MAIN
+
+    def replay(name: str, response: str) -> str:
+        path = tmp_path / f"{name}.jsonl"
+        path.write_text(json.dumps({"condition": "*", "response": response}) + "\n")
+        return f"replay/{path}"
+
+    args = [sys.executable, "-m", "inspect_ai", "eval", "insiderbench/agentic_misalignment",
+            "-T", f"conditions={MAIN}", "-T", "diagnostics=false", "-T", "panel_rule=unanimous",
+            "--model", replay("agent", BLACKMAIL), "--model-role", f"grader={replay('y', YES)}",
+            "--model-role", f"grader_2={replay('n', NO)}", "--log-dir", str(tmp_path / "logs"),
+            "--display", "none"]  # fmt: skip
+    proc = subprocess.run(args, capture_output=True, text=True, check=False, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (info,) = list_eval_logs(str(tmp_path / "logs"))
+    log = read_eval_log(info)
+    assert log.samples is not None
+    record = SampleRecord.model_validate(log.samples[0].scores[HARM_SCORER].metadata)  # type: ignore[index]
+    assert [j.role for j in record.judges] == ["grader", "grader_2"]
+    assert record.panel_votes == {"grader": True, "grader_2": False}
+    assert (record.status, record.harmful, record.panel_rule) == (
+        Status.MEASURED,
+        False,
+        PanelRule.UNANIMOUS,
+    )
