@@ -188,3 +188,16 @@ def test_labels_point_to_a_missing_log(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate-classifiers", "--labels", str(labels)])
     assert result.exit_code == 2 and "does not exist" in result.output
     assert json.loads(labels.read_text().splitlines()[0])["log"] == "logs/a.eval"
+
+
+def test_log_paths_are_relative_below_the_labels_file_else_absolute(tmp_path: Path) -> None:
+    from insiderbench.labels import resolve_log
+
+    inside = new_entry(
+        tmp_path / "labels.jsonl", tmp_path / "logs" / "x.eval", "s", 1, HumanLabel.HARMFUL, "ann"
+    )
+    assert inside.log == "logs/x.eval"
+    elsewhere = tmp_path / "labels" / "labels.jsonl"
+    outside = new_entry(elsewhere, tmp_path / "logs" / "x.eval", "s", 1, HumanLabel.HARMFUL, "ann")
+    assert outside.log == str((tmp_path / "logs" / "x.eval").resolve())
+    assert resolve_log(outside, elsewhere) == resolve_log(inside, tmp_path / "labels.jsonl")
