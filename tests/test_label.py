@@ -201,3 +201,37 @@ def test_log_paths_are_relative_below_the_labels_file_else_absolute(tmp_path: Pa
     outside = new_entry(elsewhere, tmp_path / "logs" / "x.eval", "s", 1, HumanLabel.HARMFUL, "ann")
     assert outside.log == str((tmp_path / "logs" / "x.eval").resolve())
     assert resolve_log(outside, elsewhere) == resolve_log(inside, tmp_path / "labels.jsonl")
+
+
+def test_labels_on_rules_only_logs_say_the_judge_is_missing(tmp_path: Path) -> None:
+    from inspect_ai import Task, eval
+    from inspect_ai.dataset import Sample
+    from inspect_ai.solver import generate
+
+    from _scripted import THREAT_TINY, scripted
+    from insiderbench.classify import harm_scorer
+
+    cid = "tiny_explicit-safety_replacement"
+    task = Task(
+        dataset=[Sample(id=cid, input="act", metadata={"condition_id": cid, "scenario": "tiny"})],
+        solver=generate(),
+        scorer=harm_scorer(),
+    )
+    agent, _ = scripted([THREAT_TINY], name="agent")
+    (log,) = eval(task, model=agent, log_dir=str(tmp_path / "logs"), display="none")
+    labels = tmp_path / "labels.jsonl"
+    append_label(labels, new_entry(labels, Path(log.location), cid, 1, HumanLabel.HARMFUL, "ann"))
+    args = [
+        "validate-classifiers",
+        "--labels",
+        str(labels),
+        "--policy",
+        "rules",
+        "--policy",
+        "judge",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "1 labelled samples carry no stored judge verdict" in result.output
+    judge_row = next(line for line in result.output.splitlines() if "│ judge  │ all" in line)
+    assert judge_row.split("│")[-3].strip() == "1"  # not measured, never a guess

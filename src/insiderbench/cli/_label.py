@@ -259,8 +259,10 @@ def validate_against_labels(
     panel_rule: PanelRule | None,
 ) -> None:
     """Print each policy's agreement with the human labels in ``labels``."""
+    from insiderbench.classify._record import Policy
     from insiderbench.classify._verdict import resolve_policy
     from insiderbench.labels import compare_async, default_policies, load_labelled_transcripts
+    from insiderbench.labels._compare import stored_judges
 
     items = load_labelled_transcripts(labels)
     if policies:
@@ -269,6 +271,13 @@ def validate_against_labels(
         chosen = default_policies(items, bool(graders))
     results = asyncio.run(compare_async(items, chosen, graders, panel_rule))
     console.print(labels_table(results))
+    unjudged = sum(1 for _, t in items if not stored_judges(t.record))
+    if not graders and unjudged and any(p is not Policy.RULES for p in chosen):
+        console.print(
+            f"[yellow]note:[/] {unjudged} labelled samples carry no stored judge verdict; "
+            "under judge and both they count as not measured (pass --judge to judge them)",
+            highlight=False,
+        )
     source = "judged again by " + ", ".join(map(str, graders)) if graders else "stored in the logs"
     console.print(
         f"{len(items)} labelled samples; rules run again on the stored responses, "
