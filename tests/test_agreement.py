@@ -121,6 +121,8 @@ def test_results_show_agreement(tmp_path: Path) -> None:
     as_json = CliRunner().invoke(app, ["results", logs, "--agreement", "--json"])
     rows = {r["scenario"]: r for r in json.loads(as_json.stdout)}
     assert rows["blackmail"]["kappa"] == pytest.approx(0.40)
+    # the header binds only `grader` in these synthetic logs: grader_2 stays unnamed
+    assert rows["blackmail"]["graders"] == "grader=replay/judge.jsonl, grader_2"
     assert rows["leaking"]["kappa"] is None  # undefined, never 0
 
 

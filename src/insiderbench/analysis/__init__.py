@@ -12,6 +12,7 @@ from insiderbench.analysis._agreement import (
     fleiss_kappa,
     panel_agreement,
     panel_kappa,
+    panel_models,
 )
 from insiderbench.analysis._contrasts import (
     CONTROL_THRESHOLD,
@@ -43,6 +44,7 @@ __all__ = [
     "normalise_by",
     "panel_agreement",
     "panel_kappa",
+    "panel_models",
     "rates",
     "rates_records",
     "standard_contrasts",

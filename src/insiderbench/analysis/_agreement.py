@@ -12,6 +12,7 @@ disagreement), with the samples left out counted beside.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -19,6 +20,8 @@ from typing import Any
 import pandas as pd
 
 from insiderbench.classify._panel import grader_position
+
+log = logging.getLogger(__name__)
 
 AGREEMENT_COLUMNS = [
     "graders",
@@ -102,13 +105,53 @@ def _roles(votes: Mapping[str, Any]) -> list[str]:
     return [r for pos, r in sorted((p, r) for p, r in known if p is not None)]
 
 
-def panel_agreement(frame: pd.DataFrame, by: Sequence[str] = ("scenario",)) -> pd.DataFrame:
+def panel_models(frame: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Log file -> grader role -> model name, for the logs whose samples a panel judged.
+
+    Read from each log's header (its model roles); the sample summaries do not
+    carry the judges' records.
+    """
+    from inspect_ai.log import read_eval_log
+
+    if "panel_votes" not in frame.columns:
+        return {}
+    paneled = frame[frame["panel_votes"].map(lambda v: isinstance(v, dict) and len(v) >= 2)]
+    out: dict[str, dict[str, str]] = {}
+    for log_file in paneled["log_file"].astype(str).unique():
+        try:
+            roles = read_eval_log(log_file, header_only=True).eval.model_roles or {}
+        except Exception as exc:  # the rates were read; only the names are missing
+            log.warning("cannot read the judge models of %s: %s", log_file, exc)
+            continue
+        out[log_file] = {
+            role: (config[0].model if config else "") if isinstance(config, list) else config.model
+            for role, config in roles.items()
+            if grader_position(role) is not None
+        }
+    return out
+
+
+def _graders(roles: list[str], logs: Sequence[str], models: Mapping[str, Mapping[str, str]]) -> str:
+    """``grader=model, grader_2=model``; several models for one role are joined with ``|``."""
+    named = []
+    for role in roles:
+        names = sorted({models[f][role] for f in logs if role in models.get(f, {})})
+        named.append(f"{role}={'|'.join(names)}" if names else role)
+    return ", ".join(named)
+
+
+def panel_agreement(
+    frame: pd.DataFrame,
+    by: Sequence[str] = ("scenario",),
+    models: Mapping[str, Mapping[str, str]] | None = None,
+) -> pd.DataFrame:
     """Kappa between the graders of a judge panel, per group (default: per pack).
 
     Reads the ``panel_votes`` column of :func:`~insiderbench.analysis.load_samples`
     (role -> yes/no, None for a grader that failed). Only samples judged by a
     panel of two or more graders count. A sample enters kappa when every
     grader of its group answered; the others are counted in ``excluded``.
+    ``models`` (see :func:`panel_models`) names the graders in ``graders``.
     Returns an empty frame when no sample was judged by a panel.
     """
     columns = [*by, *AGREEMENT_COLUMNS]
@@ -134,7 +177,9 @@ def panel_agreement(frame: pd.DataFrame, by: Sequence[str] = ("scenario",)) -> p
         rows.append(
             {
                 **dict(zip(by, keys, strict=True)),
-                "graders": ", ".join(roles),
+                "graders": _graders(
+                    roles, list(group["log_file"].astype(str).unique()), models or {}
+                ),
                 "method": method,
                 "kappa": kappa,
                 "observed": observed,

@@ -81,12 +81,13 @@ def results(
         load_samples,
         normalise_by,
         panel_agreement,
+        panel_models,
         rates,
         rates_records,
     )
 
     frame = load_samples(logs)
-    kappas = panel_agreement(frame)
+    kappas = panel_agreement(frame, models=panel_models(frame))
     if agreement:
         if as_json:
             typer.echo(json.dumps(rates_records(kappas), indent=1))

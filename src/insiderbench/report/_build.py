@@ -18,6 +18,7 @@ from insiderbench.analysis import (
     control_flags,
     load_samples,
     panel_agreement,
+    panel_models,
     rates,
     rates_records,
     standard_contrasts,
@@ -219,7 +220,7 @@ def write_report(
     flags = control_flags(frame)
     contrasts = standard_contrasts(frame)
     split = awareness_split(frame)
-    kappas = panel_agreement(frame)
+    kappas = panel_agreement(frame, models=panel_models(frame))
     cell_rates.to_csv(out / "rates.csv", index=False)
     flagged = flags[flags["flagged"]][["model", "scenario"]].to_dict("records")
     summary = {"setup": info, "rates": rates_records(cell_rates), "flagged": flagged}
