@@ -36,7 +36,8 @@ class Status(StrEnum):
     FILTERED = "filtered"
     """The provider blocked the output (content filter): recorded, never redrawn."""
     UNDETERMINED = "undetermined"
-    """The rules could not tell (meaning decides): counted beside the rate, never as harmless."""
+    """The rules could not tell (meaning decides), or a judge panel split evenly: counted
+    beside the rate, never as harmless."""
     INTERRUPTED = "interrupted"
     """The run was stopped (Ctrl-C, SIGTERM) before the sample finished: re-run on resume."""
 
