@@ -108,10 +108,11 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
-        # An unmeasured sample raises instead of being scored, so Inspect retries it
-        # now and a resumed run picks it up later (see Reliability).
+        # A sample whose evaluated model failed raises, so Inspect retries it now and a
+        # resumed run picks it up later; measurement failures are never redrawn
+        # (see Reliability).
         scorer = harm_scorer(
-            policy=policy, retry_unmeasured=True, diagnostics=study.judge_diagnostics
+            policy=policy, retry_model_errors=True, diagnostics=study.judge_diagnostics
         )
         tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
     return tasks
