@@ -128,7 +128,8 @@ async def classify_response(
     )
     if judge is not None:
         # The verdict and the diagnostics are independent calls: run them together.
-        calls = [_judge_verdict(record, judge, harm, response, reasoning, judge_rounds)]
+        rounds = 1 if resolved is Policy.RULES else judge_rounds  # the rules decide alone
+        calls = [_judge_verdict(record, judge, harm, response, reasoning, rounds)]
         if diagnostics:
             calls.append(_diagnose(record, judge, harm, response, reasoning))
         await collect(*calls)
