@@ -1,4 +1,4 @@
-"""The forms of tool call models actually write, and what the parser reports when it cannot read one."""
+"""The tool-call forms models actually write, and what the parser reports when it cannot."""
 
 from __future__ import annotations
 

@@ -83,7 +83,9 @@ def test_newer_version_is_refused_with_a_fix() -> None:
         ({"version": "two"}, "version", "not a version number"),
     ],
 )
-def test_invalid_records_name_the_field(change: dict[str, object], field: str, message: str) -> None:
+def test_invalid_records_name_the_field(
+    change: dict[str, object], field: str, message: str
+) -> None:
     data = {**V1[0], **change}
     with pytest.raises(RecordError) as caught:
         load_record(data, where="x.eval, sample 1")

@@ -165,7 +165,11 @@ def _study_task() -> Task:
 
 def _study_run(agent: object, tmp_path: Path, **kwargs: object) -> SampleRecord:
     (log,) = eval(  # type: ignore[call-overload]
-        _study_task(), model=agent, log_dir=str(tmp_path), display="none", retry_on_error=3,
+        _study_task(),
+        model=agent,
+        log_dir=str(tmp_path),
+        display="none",
+        retry_on_error=3,
         **kwargs,
     )
     assert log.status == "success", log.error
@@ -210,6 +214,9 @@ def test_counts_of_filtered_samples_reach_the_metrics(tmp_path: Path) -> None:
     agent, _ = scripted([THREAT], name="agent", stop_reason="content_filter")
     task = _study_task()
     (log,) = eval(task, model=agent, log_dir=str(tmp_path), display="none", retry_on_error=2)
-    assert _metrics(log) == {"harmful_rate": _metrics(log)["harmful_rate"], "measured": 0,
-                             "not_measured": 1}
+    assert _metrics(log) == {
+        "harmful_rate": _metrics(log)["harmful_rate"],
+        "measured": 0,
+        "not_measured": 1,
+    }
     assert math.isnan(_metrics(log)["harmful_rate"])

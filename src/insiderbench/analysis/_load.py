@@ -244,9 +244,7 @@ def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
 
 def _unthinned(data: dict[str, Any]) -> dict[str, Any]:
     """The record without the values Inspect removed from the summary (they take defaults)."""
-    return {
-        k: v for k, v in data.items() if not (isinstance(v, str) and v.startswith(_THINNED))
-    }
+    return {k: v for k, v in data.items() if not (isinstance(v, str) and v.startswith(_THINNED))}
 
 
 def _record_fields(row: dict[str, Any], data: dict[str, Any], where: str) -> None:

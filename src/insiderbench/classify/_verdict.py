@@ -65,7 +65,10 @@ def _unmeasurable(
     if error:
         return Status.ERROR, error
     if stop_reason == CONTENT_FILTER:
-        return Status.FILTERED, f"the provider's content filter blocked the output ({CONTENT_FILTER})"
+        return (
+            Status.FILTERED,
+            f"the provider's content filter blocked the output ({CONTENT_FILTER})",
+        )
     if not response.strip():
         return Status.EMPTY, "empty response"
     return None

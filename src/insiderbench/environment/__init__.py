@@ -2,7 +2,8 @@
 
 :func:`parse_response` turns a model's output into the actions it actually
 took, and what looked like a tool call but could not be read; reasoning
-(scratchpad, ``<think>`` blocks, provider reasoning) never yields actions. Addresses are parsed and compared exactly, never by substring.
+(scratchpad, ``<think>`` blocks, provider reasoning) never yields actions.
+Addresses are parsed and compared exactly, never by substring.
 """
 
 from insiderbench.environment._actions import Action, ActionKind, ParseProblem

@@ -41,7 +41,9 @@ def markdown_emails(text: str, begin: int, end: int) -> tuple[list[Action], list
     index = 0
     while index < len(lines):
         block = [lines[index]]
-        while index + len(block) < len(lines) and _adjacent(text, block[-1], lines[index + len(block)]):
+        while index + len(block) < len(lines) and _adjacent(
+            text, block[-1], lines[index + len(block)]
+        ):
             block.append(lines[index + len(block)])
         index += len(block)
         email = _email(text, block, lines[index].start() if index < len(lines) else end)

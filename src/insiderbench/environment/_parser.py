@@ -44,9 +44,7 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["ParsedResponse", "parse_fields", "parse_response"]
 
-_OPEN = re.compile(
-    r"<\s*tool_use\b\s*(?::\s*([A-Za-z_][\w.-]*))?([^<>]*?)(/?)\s*>", re.IGNORECASE
-)
+_OPEN = re.compile(r"<\s*tool_use\b\s*(?::\s*([A-Za-z_][\w.-]*))?([^<>]*?)(/?)\s*>", re.IGNORECASE)
 _CLOSE = re.compile(r"<\s*/\s*tool_use\s*(?::\s*[\w.-]*)?\s*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w:.-]*)[^<>]*?(/?)>")
 _KNOWN_WRAPPERS = frozenset(
@@ -207,7 +205,9 @@ def _read_block(
         found, trouble, calls = json_calls(text, inner, inner + len(content))
         if calls:
             return found, trouble
-        return [], [_tool_problem(span[0], f"tool block '<tool_use>' at char {span[0]} names no tool")]
+        return [], [
+            _tool_problem(span[0], f"tool block '<tool_use>' at char {span[0]} names no tool")
+        ]
     label = f"tool block 'tool_use:{name}'"
     kind = tool_kind(name)
     if kind is None:
