@@ -51,4 +51,4 @@ def code_token(value: str) -> str:
 
 def normalise_code(code: str) -> str:
     """Upper-case ``code`` after Unicode normalisation, without quotes, spaces, hyphens, ``_``."""
-    return re.sub(r"[\s\"'`*_-]+", "", normalise_text(code)).upper()
+    return re.sub(r"[\s\"'`*_\u201c\u201d\u2018\u2019-]+", "", normalise_text(code)).upper()
