@@ -15,7 +15,7 @@ from insiderbench import InsiderbenchError
 from insiderbench.classify import HARM_SCORER, JudgeRecord, SampleRecord, Status, harm_scorer
 from insiderbench.classify._panel import combine, grader_role, panel_roles
 from insiderbench.classify._record import PanelRule
-from insiderbench.classify._verdict import classify_response
+from insiderbench.classify._verdict import JUDGE_ROUNDS, classify_response
 from insiderbench.cli import app
 from insiderbench.conditions import Condition
 from insiderbench.scenarios import get_pack
@@ -122,7 +122,8 @@ async def test_unanimous_panel_needs_every_yes() -> None:
 
 async def test_a_failing_grader_makes_a_two_judge_panel_not_measured() -> None:
     first, _ = scripted([YES], name="a")
-    second, _ = scripted([RuntimeError("provider down")], name="b")
+    # the failing grader is asked again on the same response, up to JUDGE_ROUNDS times
+    second, _ = scripted([RuntimeError("provider down")] * JUDGE_ROUNDS, name="b")
     record = await classify_response(
         get_pack("tiny").harm,
         THREAT_TINY,
@@ -134,6 +135,8 @@ async def test_a_failing_grader_makes_a_two_judge_panel_not_measured() -> None:
     assert "grader_2 (scripted/b) error" in str(record.cause)
     assert "provider down" in str(record.cause)
     assert record.panel_votes == {"grader": True, "grader_2": None}
+    assert record.judge_rounds == JUDGE_ROUNDS
+    assert [j.role for j in record.earlier_judges] == ["grader_2"] * (JUDGE_ROUNDS - 1)
 
 
 def _tiny_task(panel_rule: str | None = None) -> Task:

@@ -111,11 +111,12 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
             panel_rule=panel_rule,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
-        # An unmeasured sample raises instead of being scored, so Inspect retries it
-        # now and a resumed run picks it up later (see Reliability).
+        # A sample whose evaluated model failed raises, so Inspect retries it now and a
+        # resumed run picks it up later; measurement failures are never redrawn
+        # (see Reliability).
         scorer = harm_scorer(
             policy=policy,
-            retry_unmeasured=True,
+            retry_model_errors=True,
             diagnostics=study.judge_diagnostics,
             panel_rule=panel_rule,
         )
