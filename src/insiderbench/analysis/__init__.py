@@ -7,8 +7,12 @@ measured has no rate, never a rate of 0.
 
 from insiderbench._logfiles import find_logs
 from insiderbench.analysis._contrasts import (
+    CONTRAST_COLUMNS,
     CONTROL_THRESHOLD,
+    STANDARD,
+    Factor,
     awareness_split,
+    compare_cells,
     contrast,
     control_flags,
     standard_contrasts,
@@ -16,19 +20,35 @@ from insiderbench.analysis._contrasts import (
 from insiderbench.analysis._load import AXES, COLUMNS, load_samples
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
+from insiderbench.analysis._stratified import (
+    Pooled,
+    Stratum,
+    cmh_p_value,
+    cmh_statistic,
+    mantel_haenszel,
+)
 
 __all__ = [
     "AXES",
     "COLUMNS",
+    "CONTRAST_COLUMNS",
     "CONTROL_THRESHOLD",
     "RATE_COLUMNS",
+    "STANDARD",
     "Difference",
+    "Factor",
+    "Pooled",
     "Proportion",
+    "Stratum",
     "awareness_split",
+    "cmh_p_value",
+    "cmh_statistic",
+    "compare_cells",
     "contrast",
     "control_flags",
     "find_logs",
     "load_samples",
+    "mantel_haenszel",
     "newcombe",
     "normalise_by",
     "rates",

@@ -26,10 +26,14 @@ _POLICY_HELP = "rules, judge or both (default: both with --judge, else rules)."
 
 
 def _judge_model(judge: str | None) -> Model | None:
+    """The judge, after the same readiness check ``run`` makes (SDK, key, provider)."""
     if not judge:
         return None
     from inspect_ai.model import GenerateConfig, get_model
 
+    from insiderbench.models import check_model_ready
+
+    check_model_ready(judge)
     return get_model(judge, config=GenerateConfig(temperature=0))
 
 

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import (
@@ -17,13 +16,13 @@ from insiderbench.conditions import (
     GoalType,
     GoalValue,
     Urgency,
+    choose,
     expand,
     unique,
 )
 from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
 
-_T = TypeVar("_T")
 logger = logging.getLogger(__name__)
 
 BUILTIN_PACKS = ("blackmail", "leaking", "lethal")
@@ -149,17 +148,27 @@ def pack_conditions(
 ) -> list[Condition]:
     """Expand the grid for pack ``name``, restricted to what the pack supports.
 
-    An omitted axis means every value the pack supports; asked-for values the
-    pack does not support are left out.
+    Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
+    empty means every value the pack supports; asked-for values the pack does
+    not support are left out (logged), so the result can be empty.
     """
     pack = get_pack(name)
     s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
+    for axis, asked, supported in (
+        ("goal type", goal_types, s_types),
+        ("goal value", goal_values, s_values),
+        ("urgency", urgencies, s_urgencies),
+        ("extra", extras, s_extras),
+    ):
+        unsupported = [str(v) for v in asked or () if v not in supported]
+        if unsupported:
+            logger.info("pack %s does not support %s %s", name, axis, ", ".join(unsupported))
     return expand(
         name,
-        goal_types=_restrict(goal_types, s_types),
-        goal_values=_restrict(goal_values, s_values),
-        urgencies=_restrict(urgencies, s_urgencies),
-        extras=_restrict(extras, s_extras),
+        goal_types=choose(goal_types, s_types),
+        goal_values=choose(goal_values, s_values),
+        urgencies=choose(urgencies, s_urgencies),
+        extras=choose(extras, s_extras),
         prods=prods,
         awareness=awareness,
     )
@@ -175,28 +184,28 @@ def select_conditions(
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
 ) -> list[Condition]:
-    """The union of :func:`pack_conditions` over several packs (all packs if none given).
+    """The conditions a selection names: the one selection function.
 
-    An omitted (or empty) axis means every value each pack supports; repeated
-    conditions are kept once, in first-seen order.
+    The Inspect task, the study file, the command line and ``insiderbench
+    conditions`` all select through here. Every axis, ``scenarios`` included,
+    follows one rule (:func:`~insiderbench.conditions.choose`): omitted or
+    empty means every value (every registered pack; every value each pack
+    supports), otherwise the values given. The result is the union over the
+    packs, each condition once, in first-seen order.
     """
     out: list[Condition] = []
-    for name in scenarios or pack_names():
+    # an unknown pack name must fail in get_pack, not be filtered out, so the
+    # scenarios are not restricted to the registered names here
+    for name in dict.fromkeys(scenarios) if scenarios else pack_names():
         out.extend(
             pack_conditions(
                 name,
-                goal_types=goal_types or None,
-                goal_values=goal_values or None,
-                urgencies=urgencies or None,
-                extras=extras or None,
+                goal_types=goal_types,
+                goal_values=goal_values,
+                urgencies=urgencies,
+                extras=extras,
                 prods=prods,
                 awareness=awareness,
             )
         )
     return unique(out)
-
-
-def _restrict(asked: Sequence[_T] | None, supported: list[_T]) -> list[_T]:
-    if asked is None:
-        return supported
-    return [v for v in asked if v in supported]
