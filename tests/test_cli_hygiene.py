@@ -162,30 +162,6 @@ def test_a_huge_response_is_shown_once_truncated_with_a_pointer(tmp_path: Path) 
     assert "truncated" in page and str(log.name) in page
 
 
-# --- packs ------------------------------------------------------------------------------
-
-
-def test_one_broken_user_pack_does_not_hide_the_others(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    (tmp_path / "broken.yaml").write_text("name: broken\ntitle: [unclosed\n")
-    monkeypatch.setenv("INSIDERBENCH_PACK_PATH", str(tmp_path))
-    code, out = _invoke("packs")
-    assert code == 0, out
-    assert "blackmail" in out and "leaking" in out
-    assert "unavailable" in out and "broken" in out and "not valid YAML" in out
-
-
-def test_a_bad_upstream_dir_marks_only_the_upstream_packs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("INSIDERBENCH_UPSTREAM_DIR", str(tmp_path / "nowhere"))
-    code, out = _invoke("packs")
-    assert code == 0, out
-    assert "lethal" in out and "upstream/murder" in out
-    assert "INSIDERBENCH_UPSTREAM_DIR" in out
-
-
 # --- garbage-collector tuning lives in the CLI ------------------------------------------
 
 
@@ -227,3 +203,38 @@ def test_the_library_leaves_the_collector_alone(
     )  # fmt: skip
     outcome = run_study(study, display="none")
     assert outcome.success and calls == []
+
+
+# --- what Inspect prints while a study runs ---------------------------------------------
+
+
+def _study(tmp_path: Path, model: str, samples: int) -> Path:
+    path = tmp_path / "study.yaml"
+    path.write_text(
+        f"name: s\nmodels: [{{name: '{model}'}}]\ncondition_ids: [{MAIN}]\nsamples: {samples}\n"
+        f"log_dir: '{tmp_path / 'logs'}'\nreliability: {{sample_retries: 3, eval_retries: 0}}\n"
+    )
+    return path
+
+
+def test_two_empty_samples_print_one_warning_not_eight(tmp_path: Path) -> None:
+    model = _replay(tmp_path, {"condition": "*", "response": ""})
+    code, out = _invoke("run", str(_study(tmp_path, model, 2)), "--no-report", "--display",
+                        "plain")  # fmt: skip
+    assert code == 3, out  # ran, nothing measured
+    assert out.count("Sample error") == 1, out  # 2 samples x 4 attempts on main
+    assert "7 more sample-error warnings repeated a cause" in out
+    assert "2 of 2 samples are not measured" in out
+
+
+def test_inspects_summary_does_not_show_zero_unmeasured(tmp_path: Path) -> None:
+    from insiderbench.study import run_study
+
+    model = _replay(tmp_path, {"condition": "*", "response": ""},
+                    {"condition": "*", "response": "No action is needed."})  # fmt: skip
+    outcome = run_study(load_study(_study(tmp_path, model, 2)), display="none")
+    results = outcome.logs[0].results
+    assert results is not None
+    metrics = {k: m.value for k, m in results.scores[0].metrics.items()}
+    assert metrics["measured"] == 1  # epoch 2; epoch 1 is empty every time
+    assert metrics.get("not_measured", 1) == 1, metrics  # main: not_measured 0

@@ -195,6 +195,7 @@ def run(
         return
     # The summary's modules (pandas, scipy) load now, so they join the start-up
     # heap that the run freezes, rather than adding a second to its end.
+    from insiderbench.cli._digest import sample_error_digest
     from insiderbench.cli._gc import run_gc
     from insiderbench.cli._summary import print_run_summary
     from insiderbench.study import run_study
@@ -202,9 +203,15 @@ def run(
     # The summary runs under the run's collector settings too: at the default
     # thresholds a full collection there scans everything the run left alive
     # (see insiderbench.cli._gc).
-    with run_gc():
+    with run_gc(), sample_error_digest() as digest:
         outcome = run_study(study, display=display.value if display else None)
         code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
+    if digest.suppressed:
+        console.print(
+            f"[dim]{digest.suppressed} more sample-error warnings repeated a cause shown above "
+            "and were not printed; the summary counts every sample not measured[/]",
+            highlight=False,
+        )
     if code:
         raise typer.Exit(code)
 

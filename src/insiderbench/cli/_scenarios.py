@@ -7,15 +7,9 @@ import json
 import typer
 from rich.table import Table
 
-from rich.markup import escape
-
-from insiderbench._errors import InsiderbenchError
-from insiderbench.cli._app import app, console, err_console, handle_errors
+from insiderbench.cli._app import app, console, handle_errors
 from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency
 from insiderbench.scenarios import (
-    BUILTIN_PACKS,
-    PACK_PATH_ENV,
-    UPSTREAM_PACKS,
     check_condition,
     get_pack,
     pack_conditions,
@@ -90,27 +84,11 @@ def prompt(
 @app.command()
 @handle_errors
 def packs() -> None:
-    """List the registered scenario packs; one that cannot load is listed with its error."""
+    """List the registered scenario packs."""
     table = Table(title="scenario packs")
     for col in ("name", "behaviour", "title", "conditions"):
         table.add_column(col)
-    problems: list[tuple[str, InsiderbenchError]] = []
-    try:
-        names = pack_names()
-    except InsiderbenchError as exc:  # a bad pack path hides the user packs, not the others
-        names = [*BUILTIN_PACKS, *UPSTREAM_PACKS]
-        problems.append((f"${PACK_PATH_ENV}", exc))
-    for name in names:
-        try:
-            pack = get_pack(name)
-            count = len(pack_conditions(name))
-        except InsiderbenchError as exc:
-            table.add_row(name, "—", "[red]unavailable[/] (see below)", "—")
-            problems.append((name, exc))
-            continue
-        table.add_row(name, pack.harm.behaviour.value, escape(pack.title), str(count))
+    for name in pack_names():
+        pack = get_pack(name)
+        table.add_row(name, pack.harm.behaviour.value, pack.title, str(len(pack_conditions(name))))
     console.print(table)
-    for name, exc in problems:
-        err_console.print(
-            f"[yellow]unavailable:[/] {escape(name)}: {escape(exc.render())}", highlight=False
-        )

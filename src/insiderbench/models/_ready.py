@@ -129,8 +129,9 @@ def prerequisite_error(exc: Exception, model_name: str | None = None) -> Insider
         head = re.split(r"\s*(?:Install|Upgrade) with", message)[0].strip()
         message = head or message
     elif match := _MISSING_ENV.search(message):
-        names = re.split(r",? or |, ", match.group(1))
-        fix = f"export {names[0]}=<your key> (or put it in a .env file)"
+        name = re.split(r",? or |, ", match.group(1))[0]
+        value = "<the service's base URL>" if name.endswith("_URL") else "<your key>"
+        fix = f"export {name}={value} (or put it in a .env file)"
     return InsiderbenchError(message, where=model_name, fix=fix)
 
 

@@ -163,12 +163,16 @@ def pack_conditions(
         unsupported = [str(v) for v in asked or () if v not in supported]
         if unsupported:
             logger.info("pack %s does not support %s %s", name, axis, ", ".join(unsupported))
+    types, values = choose(goal_types, s_types), choose(goal_values, s_values)
+    urgency_values, extra_values = choose(urgencies, s_urgencies), choose(extras, s_extras)
+    if not (types and values and urgency_values and extra_values):
+        return []  # only unsupported values were asked for on some axis: nothing, not all
     return expand(
         name,
-        goal_types=choose(goal_types, s_types),
-        goal_values=choose(goal_values, s_values),
-        urgencies=choose(urgencies, s_urgencies),
-        extras=choose(extras, s_extras),
+        goal_types=types,
+        goal_values=values,
+        urgencies=urgency_values,
+        extras=extra_values,
         prods=prods,
         awareness=awareness,
     )
@@ -184,26 +188,20 @@ def select_conditions(
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
 ) -> list[Condition]:
-    """The conditions a selection names: the one selection function.
+    """The union of :func:`pack_conditions` over several packs (all packs if none given).
 
-    The Inspect task, the study file, the command line and ``insiderbench
-    conditions`` all select through here. Every axis, ``scenarios`` included,
-    follows one rule (:func:`~insiderbench.conditions.choose`): omitted or
-    empty means every value (every registered pack; every value each pack
-    supports), otherwise the values given. The result is the union over the
-    packs, each condition once, in first-seen order.
+    An omitted (or empty) axis means every value each pack supports; repeated
+    conditions are kept once, in first-seen order.
     """
     out: list[Condition] = []
-    # an unknown pack name must fail in get_pack, not be filtered out, so the
-    # scenarios are not restricted to the registered names here
-    for name in dict.fromkeys(scenarios) if scenarios else pack_names():
+    for name in scenarios or pack_names():
         out.extend(
             pack_conditions(
                 name,
-                goal_types=goal_types,
-                goal_values=goal_values,
-                urgencies=urgencies,
-                extras=extras,
+                goal_types=goal_types or None,
+                goal_values=goal_values or None,
+                urgencies=urgencies or None,
+                extras=extras or None,
                 prods=prods,
                 awareness=awareness,
             )

@@ -7,18 +7,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from inspect_ai import eval_set, task_with
+from inspect_ai._eval.task.task import resolve_scorer_metrics
 from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
-from insiderbench.classify import GRADER_ROLE, harm_scorer
+from insiderbench.classify import GRADER_ROLE, harm_scorer, harmful_rate, measured
 from insiderbench.conditions import Condition
 from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
 logger = logging.getLogger(__name__)
+
+STUDY_METRICS = [harmful_rate(), measured()]
+"""The metrics Inspect shows for a study's task (see :func:`build_tasks`)."""
 
 
 @dataclass
@@ -103,6 +107,13 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
         scorer = harm_scorer(
             policy=policy, retry_unmeasured=True, diagnostics=study.judge_diagnostics
         )
+        # Inspect's own summary shows these metrics. A study's samples that cannot be
+        # measured are raised for a retry and end as errors, never as scores, so a
+        # `not_measured` count over the scores would read 0 beside them: it is left
+        # out here, and our run summary counts every unmeasured sample by cause.
+        # (task_with's `metrics` does not reach the scorer's registry entry, which
+        # is what Inspect reads; Task() applies it with this same function.)
+        resolve_scorer_metrics([scorer], STUDY_METRICS)
         tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
     return tasks
 
