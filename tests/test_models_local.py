@@ -182,7 +182,10 @@ def test_a_missing_base_url_is_named_as_a_url(no_keys: pytest.MonkeyPatch) -> No
     no_keys.setenv("NEBIUS_API_KEY", "sk-test")
     with pytest.raises(InsiderbenchError, match="NEBIUS_BASE_URL") as info:
         check_model_ready("openai-api/nebius/Qwen3-235B")
-    assert info.value.fix == "export NEBIUS_BASE_URL=<the service's base URL> (or put it in a .env file)"
+    assert (
+        info.value.fix
+        == "export NEBIUS_BASE_URL=<the service's base URL> (or put it in a .env file)"
+    )
 
 
 @pytest.mark.parametrize("model", ["vllm/meta-llama/Llama-3.1-8B", "ollama/llama3.1"])

@@ -27,9 +27,7 @@ def normalise_by(by: Sequence[str], frame: pd.DataFrame) -> list[str]:
     """
     keys = [ALIASES.get(k.strip(), k.strip()) for k in by if k.strip()]
     allowed = ", ".join(
-        c
-        for c in frame.columns
-        if c not in ("cause", "sample_id", "log_created", *RATE_COLUMNS)
+        c for c in frame.columns if c not in ("cause", "sample_id", "log_created", *RATE_COLUMNS)
     )
     counted = [k for k in keys if k in RATE_COLUMNS]
     if counted:

@@ -74,9 +74,7 @@ def mantel_haenszel(strata: Sequence[Stratum], confidence: float = 0.95) -> Pool
     variance = max((diff * p_sum + q_sum) / weight**2, 0.0)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     half = z * math.sqrt(variance)
-    return Pooled(
-        diff, max(diff - half, -1.0), min(diff + half, 1.0), cmh_p_value(used), len(used)
-    )
+    return Pooled(diff, max(diff - half, -1.0), min(diff + half, 1.0), cmh_p_value(used), len(used))
 
 
 def cmh_statistic(strata: Sequence[Stratum]) -> float:

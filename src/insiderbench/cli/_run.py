@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -27,7 +27,7 @@ from insiderbench.study import (
 )
 
 
-class Display(str, Enum):
+class Display(StrEnum):
     """Inspect's display modes (``inspect_ai.util.DisplayType``; a test keeps them in step)."""
 
     FULL = "full"

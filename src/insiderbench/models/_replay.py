@@ -101,7 +101,9 @@ class ReplayScript:
             return
         missing = [c for c in dict.fromkeys(condition_ids) if c not in self.by_condition]
         if missing:
-            shown = ", ".join(missing[:5]) + (f" and {len(missing) - 5} more" if len(missing) > 5 else "")
+            shown = ", ".join(missing[:5]) + (
+                f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            )
             raise InsiderbenchError(
                 f"no response for condition(s) {shown}",
                 where=str(self.path),

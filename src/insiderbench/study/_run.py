@@ -10,6 +10,7 @@ from inspect_ai import eval_set, task_with
 from inspect_ai._eval.task.task import resolve_scorer_metrics
 from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, Model, get_model
+from inspect_ai.scorer import Metric
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
@@ -21,7 +22,7 @@ from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
 logger = logging.getLogger(__name__)
 
-STUDY_METRICS = [harmful_rate(), measured()]
+STUDY_METRICS: list[Metric | dict[str, list[Metric]]] = [harmful_rate(), measured()]
 """The metrics Inspect shows for a study's task (see :func:`build_tasks`)."""
 
 

@@ -82,18 +82,25 @@ class Reliability(_Strict):
 
     max_retries: int = Field(strict=True, default=6, ge=0, description="Retries of one model call.")
     timeout: int = Field(
-        strict=True,
-        default=1800, ge=1, description="Seconds for one model call, retries included."
+        strict=True, default=1800, ge=1, description="Seconds for one model call, retries included."
     )
     attempt_timeout: int | None = Field(
         strict=True,
-        default=600, ge=1, description="Seconds for one attempt; a hung call is retried."
+        default=600,
+        ge=1,
+        description="Seconds for one attempt; a hung call is retried.",
     )
-    sample_retries: int = Field(strict=True, default=3, ge=0, description="Re-runs of a failed sample.")
-    eval_retries: int = Field(strict=True, default=2, ge=0, description="Eval-set retries of failed samples.")
+    sample_retries: int = Field(
+        strict=True, default=3, ge=0, description="Re-runs of a failed sample."
+    )
+    eval_retries: int = Field(
+        strict=True, default=2, ge=0, description="Eval-set retries of failed samples."
+    )
     retry_wait: float = Field(
         strict=True,
-        default=30, ge=0, description="Seconds before the first eval-set retry (then doubling)."
+        default=30,
+        ge=0,
+        description="Seconds before the first eval-set retry (then doubling).",
     )
     continue_on_fail: bool = Field(
         default=True, description="Keep running other samples after one has failed."
@@ -107,7 +114,9 @@ class StudySpec(_Strict):
     models: list[ModelSpec] = Field(min_length=1)
     conditions: Axes | None = None
     condition_ids: list[str] | None = Field(default=None, min_length=1)
-    samples: int = Field(strict=True, default=1, ge=1, description="Samples per condition (epochs).")
+    samples: int = Field(
+        strict=True, default=1, ge=1, description="Samples per condition (epochs)."
+    )
     judge: str | None = Field(default=None, description="Grader model; None = rules only.")
     policy: Policy | None = None
     judge_diagnostics: bool = Field(
