@@ -8,6 +8,8 @@ PROC FREQ migraine example (the Cochran-Mantel-Haenszel statistic).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -140,3 +142,21 @@ def test_a_repeated_comparison_is_not_shown_and_names_the_first(
     again = _row(table, "again")
     assert not again["shown"]
     assert again["reason"] == "compares the same cells as 'goal conflict and threat'"
+
+
+def test_the_report_names_the_cells_and_says_why_a_contrast_is_not_shown(tmp_path: Path) -> None:
+    from _synthlogs import Synth, write_log
+    from insiderbench.report import write_report
+
+    samples = [Synth(MAIN, e, harmful=e <= 3) for e in range(1, 5)]
+    samples += [Synth(CONTROL, e, harmful=False) for e in range(1, 5)]
+    page = write_report([write_log(tmp_path / "a.eval", MODEL, samples)], tmp_path / "r")
+    html = page.read_text()
+    start = html.index('id="contrasts-table"')
+    table = html[start : html.index("</table>", start)]
+    assert table.count("<tr>") == 2  # header + main vs control, once
+    assert "goal conflict and threat" in table and MAIN in table and CONTROL in table
+    assert "pools over" in html
+    hidden = html[html.index('id="contrasts-not-shown"') :]
+    assert "<b>threat</b>" in hidden and "<b>goal conflict</b>" in hidden
+    assert "also differ in goal_type, goal_value" in hidden
