@@ -160,3 +160,12 @@ def test_the_report_names_the_cells_and_says_why_a_contrast_is_not_shown(tmp_pat
     hidden = html[html.index('id="contrasts-not-shown"') :]
     assert "<b>threat</b>" in hidden and "<b>goal conflict</b>" in hidden
     assert "also differ in goal_type, goal_value" in hidden
+
+
+def test_runs_with_different_settings_are_never_pooled() -> None:
+    cold = _frame({MAIN: (0, 4), CONTROL: (0, 4)}).assign(temperature=0.0)
+    hot = _frame({MAIN: (4, 4), CONTROL: (0, 4)}).assign(temperature=1.0)
+    table = standard_contrasts(pd.concat([cold, hot]), settings=["temperature"])
+    main = table[table["shown"]].set_index("temperature")
+    assert list(table.columns[:4]) == ["contrast", "model", "scenario", "temperature"]
+    assert main.loc[0.0, "diff"] == 0 and main.loc[1.0, "diff"] == 1

@@ -203,7 +203,7 @@ def compare_cells(
     return row
 
 
-def standard_contrasts(frame: pd.DataFrame) -> pd.DataFrame:
+def standard_contrasts(frame: pd.DataFrame, settings: Sequence[str] = ()) -> pd.DataFrame:
     """The :data:`STANDARD` contrasts per model and scenario, and every pair of models.
 
     Each row names the cells (condition ids) on each side. When the two sides
@@ -214,10 +214,16 @@ def standard_contrasts(frame: pd.DataFrame) -> pd.DataFrame:
     the same cells as one listed before it, has ``shown`` False and a
     ``reason``. Contrasts with no sample on a side are left out. Model pairs
     compare two models within each condition both ran.
+
+    ``settings`` are further columns that set a run apart (a temperature, a
+    judge): samples are never compared or pooled across their values, and they
+    appear as columns after ``scenario``.
     """
     base = frame[~frame["awareness"].fillna(False).astype(bool)]
+    keys = ["model", "scenario", *settings]
     rows: list[dict[str, Any]] = []
-    for (model, scenario), part in base.groupby(["model", "scenario"], observed=True):
+    for group, part in base.groupby(keys, observed=True):
+        named = dict(zip(keys, group, strict=True))
         seen: dict[tuple[str, str], str] = {}
         for factor in STANDARD:
             sub = part[factor.scope(part).to_numpy(dtype=bool, na_value=False)]
@@ -231,15 +237,18 @@ def standard_contrasts(frame: pd.DataFrame) -> pd.DataFrame:
                 row.update(shown=False, reason=f"compares the same cells as '{seen[cells]}'")
             elif row["shown"]:
                 seen[cells] = factor.name
-            rows.append({"contrast": factor.name, "model": model, "scenario": scenario,
-                         "a": factor.a_label, "b": factor.b_label, **row})  # fmt: skip
-    rows.extend(_model_pairs(base))
-    return pd.DataFrame(rows, columns=CONTRAST_COLUMNS)
+            rows.append({"contrast": factor.name, **named, "a": factor.a_label,
+                         "b": factor.b_label, **row})  # fmt: skip
+    rows.extend(_model_pairs(base, list(settings)))
+    columns = [*CONTRAST_COLUMNS[:3], *settings, *CONTRAST_COLUMNS[3:]]
+    return pd.DataFrame(rows, columns=columns)
 
 
-def _model_pairs(frame: pd.DataFrame) -> list[dict[str, Any]]:
+def _model_pairs(frame: pd.DataFrame, settings: list[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
-    for scenario, part in frame.groupby("scenario", observed=True):
+    keys = ["scenario", *settings]
+    for group, part in frame.groupby(keys, observed=True):
+        named = dict(zip(keys, group, strict=True))
         models = sorted(set(part["model"].astype(str)))
         for m1, m2 in combinations(models, 2):
             pair = part[part["model"].astype(str).isin([m1, m2])]
@@ -248,8 +257,8 @@ def _model_pairs(frame: pd.DataFrame) -> list[dict[str, Any]]:
             if row["shown"]:
                 row["pooled_over"] = row["pooled_over"].replace("strata of condition_id",
                                                                 "conditions")  # fmt: skip
-            rows.append({"contrast": "model pair", "model": f"{m1} vs {m2}",
-                         "scenario": scenario, "a": m1, "b": m2, **row})  # fmt: skip
+            rows.append({"contrast": "model pair", "model": f"{m1} vs {m2}", **named,
+                         "a": m1, "b": m2, **row})  # fmt: skip
     return rows
 
 

@@ -198,11 +198,14 @@ def run(
     from insiderbench.cli._digest import sample_error_digest
     from insiderbench.cli._gc import run_gc
     from insiderbench.cli._summary import print_run_summary
-    from insiderbench.study import run_study
+    from insiderbench.study import check_models_ready, run_study
 
     # The summary runs under the run's collector settings too: at the default
     # thresholds a full collection there scans everything the run left alive
     # (see insiderbench.cli._gc).
+    # Checking the models imports their SDKs and Inspect's plugins; done before the
+    # freeze, those long-lived modules are frozen with the rest of start-up.
+    check_models_ready(study)
     with run_gc(), sample_error_digest() as digest:
         outcome = run_study(study, display=display.value if display else None)
         code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
