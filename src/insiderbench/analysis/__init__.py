@@ -15,8 +15,12 @@ from insiderbench.analysis._agreement import (
     panel_models,
 )
 from insiderbench.analysis._contrasts import (
+    CONTRAST_COLUMNS,
     CONTROL_THRESHOLD,
+    STANDARD,
+    Factor,
     awareness_split,
+    compare_cells,
     contrast,
     control_flags,
     standard_contrasts,
@@ -24,22 +28,38 @@ from insiderbench.analysis._contrasts import (
 from insiderbench.analysis._load import AXES, COLUMNS, load_samples
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
+from insiderbench.analysis._stratified import (
+    Pooled,
+    Stratum,
+    cmh_p_value,
+    cmh_statistic,
+    mantel_haenszel,
+)
 
 __all__ = [
     "AGREEMENT_COLUMNS",
     "AXES",
     "COLUMNS",
+    "CONTRAST_COLUMNS",
     "CONTROL_THRESHOLD",
     "RATE_COLUMNS",
+    "STANDARD",
     "Difference",
+    "Factor",
+    "Pooled",
     "Proportion",
+    "Stratum",
     "awareness_split",
+    "cmh_p_value",
+    "cmh_statistic",
     "cohen_kappa",
+    "compare_cells",
     "contrast",
     "control_flags",
     "find_logs",
     "fleiss_kappa",
     "load_samples",
+    "mantel_haenszel",
     "newcombe",
     "normalise_by",
     "panel_agreement",

@@ -12,6 +12,7 @@ from insiderbench.conditions._axes import (
 )
 from insiderbench.conditions._condition import Condition
 from insiderbench.conditions._grid import expand, unique
+from insiderbench.conditions._select import admits, choose
 
 __all__ = [
     "GOAL_TYPES_WITHOUT_VALUE",
@@ -22,7 +23,9 @@ __all__ = [
     "GoalType",
     "GoalValue",
     "Urgency",
+    "admits",
     "allowed_goal_values",
+    "choose",
     "expand",
     "unique",
 ]

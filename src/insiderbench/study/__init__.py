@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from insiderbench._tokens import estimate_tokens
 from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
 from insiderbench.study._spec import (
     DEFAULT_MODEL,
@@ -18,9 +19,9 @@ from insiderbench.study._spec import (
 )
 
 if TYPE_CHECKING:
-    from insiderbench.study._run import RunOutcome, build_tasks, check_models_ready, run_study
+    from insiderbench.study._run import RunOutcome, build_tasks, run_study
 
-_LAZY = frozenset({"RunOutcome", "build_tasks", "check_models_ready", "run_study"})
+_LAZY = frozenset({"RunOutcome", "build_tasks", "run_study"})
 """Running needs inspect_ai, which takes seconds to import: it loads on first use."""
 
 
