@@ -13,7 +13,9 @@ from insiderbench.analysis._contrasts import (
     control_flags,
     standard_contrasts,
 )
-from insiderbench.analysis._load import AXES, COLUMNS, load_samples
+from insiderbench.analysis._coverage import StudyLogs, expected_cells, load_study_logs
+from insiderbench.analysis._groups import DISTRIBUTION_KEYS, distribution_keys
+from insiderbench.analysis._load import AXES, COLUMNS, LogRead, load_samples, read_logs
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 
@@ -21,18 +23,25 @@ __all__ = [
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
+    "DISTRIBUTION_KEYS",
     "RATE_COLUMNS",
     "Difference",
+    "LogRead",
     "Proportion",
+    "StudyLogs",
     "awareness_split",
     "contrast",
     "control_flags",
+    "distribution_keys",
+    "expected_cells",
     "find_logs",
     "load_samples",
+    "load_study_logs",
     "newcombe",
     "normalise_by",
     "rates",
     "rates_records",
+    "read_logs",
     "standard_contrasts",
     "wilson",
 ]
