@@ -22,6 +22,7 @@ uses whenever the wait is not zero.
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,7 @@ def _run_eval_set(
         study.log_dir,
         max_samples or "left to Inspect",
     )
+    started = time.time()
     try:
         with run_gc():
             success, logs = eval_set(
@@ -279,8 +281,30 @@ def _run_eval_set(
             fix="fix the cause above, then run the same command again to resume",
             exit_code=1,
         ) from exc
+    if any(log.status == "cancelled" for log in logs) or _cancelled_since(study.log_dir, started):
+        logger.info("the run was interrupted; its logs are written")
+        raise KeyboardInterrupt
     errors = [f"{log.eval.model}: {log.error.message}" for log in logs if log.error is not None]
     return RunOutcome(success=success, logs=logs, log_dir=study.log_dir, expected=0, errors=errors)
+
+
+def _cancelled_since(log_dir: str, since: float) -> bool:
+    """Whether a log written since ``since`` was cancelled (Ctrl-C or SIGTERM).
+
+    Inspect's eval set returns ``(True, [])`` after a Ctrl-C rather than raising,
+    so the logs it wrote are the only witness of the interruption.
+    """
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    for info in list_eval_logs(log_dir):
+        if info.mtime is not None and info.mtime / 1000 < since - 1:
+            continue
+        try:
+            if read_eval_log(info.name, header_only=True).status == "cancelled":
+                return True
+        except Exception:  # unreadable: not ours to judge here
+            continue
+    return False
 
 
 def plain(text: str) -> str:
