@@ -22,8 +22,9 @@ from typer.testing import CliRunner
 
 from _synthlogs import Synth, write_log
 from insiderbench.cli import app
-from insiderbench.study._lock import LOCK_NAME
-from insiderbench.study._manifest import MANIFEST_NAME, read_manifest
+
+MANIFEST_NAME = "insiderbench-manifest.json"
+LOCK_NAME = ".insiderbench.lock"
 
 MAIN = "tiny_explicit-america_replacement"
 CONTROL = "tiny_none-none_none"
@@ -90,6 +91,17 @@ def test_runs_at_different_temperatures_are_kept_apart(tmp_path: Path, replay: s
     assert sum(int(r["measured"]) for r in rows) == 8  # 2 runs x 2 conditions x 2 samples
     assert "differ in settings" in err
 
+    out = tmp_path / "report"
+    report = CliRunner().invoke(app, ["report", str(tmp_path / "tA"), str(tmp_path / "tB"),
+                                      "-o", str(out)])  # fmt: skip
+    assert report.exit_code == 0, report.output
+    summary = json.loads((out / "summary.json").read_text())
+    cells = [(r["settings"], r["measured"], r["expected"]) for r in summary["rates"]
+             if r["condition_id"] == MAIN]  # fmt: skip
+    assert sorted(cells) == [("temperature=0", 2, 2), ("temperature=1", 2, 2)]
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "<th>settings</th>" in page and "<th>expected</th>" in page
+
 
 def test_replicate_runs_of_the_same_settings_are_pooled(tmp_path: Path, replay: str) -> None:
     for name in ("r1", "r2"):
@@ -137,6 +149,8 @@ def test_manifest_records_the_study_and_results_show_missing(tmp_path: Path, rep
                    seed=7)  # fmt: skip
     code, _, err = _run(str(study))
     assert code == 0, err
+    from insiderbench.study._manifest import read_manifest
+
     manifest = read_manifest(logs / MANIFEST_NAME)
     assert manifest.study == "integrity" and manifest.identity.startswith("integrity-")
     assert manifest.models[0].max_tokens == 300 and manifest.models[0].seed == 7

@@ -50,6 +50,7 @@ def _print_retries(study: StudySpec, frame: pd.DataFrame) -> None:
         f"time(s), {wait}",
         highlight=False,
         markup=False,
+        soft_wrap=True,
     )
 
 

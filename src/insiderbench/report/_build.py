@@ -14,10 +14,12 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench._format import ci, pct
 from insiderbench.analysis import (
     CONTROL_THRESHOLD,
+    DISTRIBUTION_KEYS,
     RATE_COLUMNS,
     StudyLogs,
     awareness_split,
     control_flags,
+    distribution_keys,
     load_study_logs,
     rates,
     rates_records,
@@ -233,7 +235,7 @@ def write_report(
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     sections = [
         ("setup", "Setup", setup_html),
-        ("figures", "Harmful rate by model", _model_figures(frame)),
+        ("figures", "Harmful rate by model", _model_figures(_label_groups(frame))),
         ("rates", "Rates per model and condition", _rates_html(cell_rates)),
         ("flags", "Control check", _flags_html(flags)),
         ("contrasts", "Contrasts", _contrasts_html(contrasts)),
@@ -247,6 +249,22 @@ def write_report(
     index.write_text(html_text, encoding="utf-8")
     log.info("wrote %s", index)
     return index
+
+
+def _label_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each model's label naming its settings, policy and judge where they vary.
+
+    The figures draw one bar or heatmap row per model label, so runs that differ
+    in a distribution-changing setting get one each instead of overwriting or
+    pooling each other.
+    """
+    varying = [k for k in distribution_keys(frame, []) if k in DISTRIBUTION_KEYS]
+    if not varying:
+        return frame
+    labels = frame["model"].astype(str)
+    for key in varying:
+        labels = labels + f" | {key}=" + frame[key].astype(str)
+    return frame.assign(model=labels.astype("category"))
 
 
 def _model_figures(frame: pd.DataFrame) -> str:

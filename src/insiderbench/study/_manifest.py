@@ -33,7 +33,7 @@ from insiderbench.study._spec import ModelSpec, StudySpec
 MANIFEST_NAME = "insiderbench-manifest.json"
 """The manifest's file name inside the log directory (Inspect does not list it as a log)."""
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION: Literal[1] = 1
 DEFAULT_TEMPERATURE = 1.0
 """The study's sampling temperature when a model sets none (``tasks.STUDY_TEMPERATURE``)."""
 
@@ -69,8 +69,7 @@ def settings_key(
     ):
         if value is not None:
             parts.append(f"{name}={value}")
-    for name, value in sorted((args or {}).items()):
-        parts.append(f"{name}={value}")
+    parts.extend(f"{name}={arg}" for name, arg in sorted((args or {}).items()))
     return ", ".join(parts) or "default"
 
 

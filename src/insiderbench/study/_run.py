@@ -268,7 +268,7 @@ def _run_eval_set(
         raise
     except PrerequisiteError as exc:
         raise InsiderbenchError(
-            f"Inspect refused the run: {plain(exc.message)}",
+            f"Inspect refused the run: {plain(str(exc.message))}",
             where=f"study {study.name}, log dir {study.log_dir}",
             fix="if the log directory holds another study, choose another --log-dir; "
             "otherwise report this as an insiderbench bug",
