@@ -118,6 +118,7 @@ def hold_log_dir(log_dir: str | Path, command: str) -> Iterator[Holder | None]:
     run holds the directory.
     """
     directory = Path(log_dir)
+    created = not directory.exists()
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / LOCK_NAME
     handle = path.open("a+", encoding="utf-8")
@@ -149,6 +150,9 @@ def hold_log_dir(log_dir: str | Path, command: str) -> Iterator[Holder | None]:
                 path.unlink()
     finally:
         handle.close()
+        if created:  # a run that failed before writing anything leaves no directory behind
+            with contextlib.suppress(OSError):
+                directory.rmdir()
 
 
 def current_holder(log_dir: str | Path) -> Holder | None:
