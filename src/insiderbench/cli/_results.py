@@ -48,8 +48,8 @@ def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
         if c in _ALWAYS_SHOWN or (c in table.columns and table[c].sum() > 0)
     ]
     out = Table(title="harmful rate (95% Wilson CI); not-measured samples counted, never rated")
-    for key in shown_keys:
-        out.add_column(key, overflow="fold")
+    for key in shown_keys:  # ids stay whole (searchable); long model paths fold
+        out.add_column(key, overflow="fold", no_wrap=key == "condition_id")
     for col in ("harmful/measured", "rate", "95% CI", *statuses, "expected", "missing"):
         out.add_column(col, justify="right")
     for r in table.to_dict("records"):
