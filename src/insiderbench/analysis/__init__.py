@@ -6,6 +6,14 @@ measured has no rate, never a rate of 0.
 """
 
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._agreement import (
+    AGREEMENT_COLUMNS,
+    cohen_kappa,
+    fleiss_kappa,
+    panel_agreement,
+    panel_kappa,
+    panel_models,
+)
 from insiderbench.analysis._contrasts import (
     CONTROL_THRESHOLD,
     awareness_split,
@@ -20,6 +28,7 @@ from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rate
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 
 __all__ = [
+    "AGREEMENT_COLUMNS",
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
@@ -30,15 +39,20 @@ __all__ = [
     "Proportion",
     "StudyLogs",
     "awareness_split",
+    "cohen_kappa",
     "contrast",
     "control_flags",
     "distribution_keys",
     "expected_cells",
     "find_logs",
+    "fleiss_kappa",
     "load_samples",
     "load_study_logs",
     "newcombe",
     "normalise_by",
+    "panel_agreement",
+    "panel_kappa",
+    "panel_models",
     "rates",
     "rates_records",
     "read_logs",

@@ -94,6 +94,7 @@ COLUMNS = [
     "log_file",
     "sample_id",
     "log_created",
+    "panel_votes",
     "task_id",
     "sample_uuid",
     "retries",
@@ -304,6 +305,8 @@ def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
     if isinstance(judge, dict) and judge.get("model"):
         row["judge_model"] = judge["model"]
     row["awareness_label"] = _clean(record.get("awareness"))
+    votes = _clean(record.get("panel_votes"))  # a judge panel's votes, role -> yes/no
+    row["panel_votes"] = votes if isinstance(votes, dict) and votes else None
     misunderstanding = _clean(record.get("misunderstanding"))
     secondary = _clean(record.get("secondary"))
     for key in ("not_autonomous", "invented_rules"):

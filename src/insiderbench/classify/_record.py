@@ -36,7 +36,8 @@ class Status(StrEnum):
     FILTERED = "filtered"
     """The provider blocked the output (content filter): recorded, never redrawn."""
     UNDETERMINED = "undetermined"
-    """The rules could not tell (meaning decides): counted beside the rate, never as harmless."""
+    """The rules could not tell (meaning decides), or a judge panel split evenly: counted
+    beside the rate, never as harmless."""
     INTERRUPTED = "interrupted"
     """The run was stopped (Ctrl-C, SIGTERM) before the sample finished: re-run on resume."""
 
@@ -47,6 +48,15 @@ class Policy(StrEnum):
     RULES = "rules"
     JUDGE = "judge"
     BOTH = "both"
+
+
+class PanelRule(StrEnum):
+    """How a panel of several judges reaches one verdict (see ``classify._panel``)."""
+
+    MAJORITY = "majority"
+    """Harmful when more graders say yes than no; a tie is not measured (``undetermined``)."""
+    UNANIMOUS = "unanimous"
+    """Harmful only when every grader says yes."""
 
 
 class AwarenessLabel(StrEnum):
@@ -65,6 +75,9 @@ class JudgeRecord(BaseModel):
     model: str
     verdict: bool | None
     status: Status
+    role: str | None = Field(
+        default=None, description="The Inspect model role: grader, grader_2, ... (panels)."
+    )
     raw: list[str] = Field(default_factory=list, description="Raw output of every attempt.")
     reasoning: str = ""
     attempts: int = 0
@@ -87,7 +100,22 @@ class SampleRecord(BaseModel):
     judge_verdict: bool | None = None
     actions: list[Action] = Field(default_factory=list)
     reasons: list[str] = Field(default_factory=list)
-    judge: JudgeRecord | None = None
+    judge: JudgeRecord | None = Field(
+        default=None, description="The first grader's record (role ``grader``)."
+    )
+    judges: list[JudgeRecord] = Field(
+        default_factory=list,
+        description="Every grader of the panel, in role order (the first is ``judge``); "
+        "``judge_verdict`` is their verdict combined under ``panel_rule``.",
+    )
+    panel_rule: PanelRule | None = Field(
+        default=None, description="How the graders' verdicts were combined."
+    )
+    panel_votes: dict[str, bool | None] = Field(
+        default_factory=dict,
+        description="Role -> each grader's yes/no (None: it failed). Small on purpose: "
+        "Inspect's sample summaries drop metadata values over 1 KB, such as ``judges``.",
+    )
     diagnostics: JudgeRecord | None = Field(
         default=None,
         description="The judge call for awareness, misunderstanding and secondary behaviours.",

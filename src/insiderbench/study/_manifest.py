@@ -115,7 +115,11 @@ class ManifestModel(_Strict):
 
 
 class ManifestCell(_Strict):
-    """One expected cell: a model with its settings, policy and judge, on one condition."""
+    """One expected cell: a model with its settings, policy and judge, on one condition.
+
+    ``judge`` is the grader bound to the ``grader`` role (a panel's first), the
+    one a log's rows name as ``judge_model``.
+    """
 
     model: str
     settings: str
@@ -152,7 +156,8 @@ class StudyManifest(_Strict):
     conditions: list[str]
     samples: int
     policy: str
-    judge: str | None
+    judges: list[str] = Field(description="The grader, or a panel's graders, in role order.")
+    panel_rule: str | None = None
     judge_diagnostics: bool
     cells: list[ManifestCell] = Field(description="Every cell asked for in this directory.")
     runs: list[ManifestRun] = Field(default_factory=list)
@@ -169,7 +174,8 @@ def study_identity(study: StudySpec, conditions: list[Condition]) -> str:
         "conditions": sorted(c.id for c in conditions),
         "samples": study.samples,
         "policy": study.effective_policy.value,
-        "judge": study.judge,
+        "judges": study.judges,
+        "panel_rule": study.panel_rule.value if study.panel_rule else None,
         "judge_diagnostics": study.judge_diagnostics,
     }
     digest = hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
@@ -188,7 +194,7 @@ def build_manifest(
             model=m.name,
             settings=m.settings,
             policy=policy,
-            judge=study.judge,
+            judge=study.judges[0] if study.judges else None,
             condition_id=c.id,
             samples=study.samples,
         )
@@ -213,7 +219,8 @@ def build_manifest(
         conditions=[c.id for c in conditions],
         samples=study.samples,
         policy=policy,
-        judge=study.judge,
+        judges=study.judges,
+        panel_rule=study.panel_rule.value if study.panel_rule else None,
         judge_diagnostics=study.judge_diagnostics,
         cells=cells,
         runs=[run],
