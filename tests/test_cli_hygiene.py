@@ -133,8 +133,9 @@ def test_results_by_harmful_is_a_clear_error(tmp_path: Path) -> None:
     code, out = _invoke("results", str(log), "--by", "model,harmful")
     assert code == 2, out
     assert "cannot group by harmful" in out
-    code, out = _invoke("results", str(log), "--by", "model", "--json")
-    assert code == 0 and json.loads(out)[0]["harmful"] == 2
+    result = CliRunner().invoke(app, ["results", str(log), "--by", "model", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["harmful"] == 2  # notes go to stderr
 
 
 # --- the report: a $ in a model name, a huge response ---------------------------------------

@@ -103,7 +103,9 @@ def _raw_samples(log_dir: Path) -> Counter[tuple[str, int]]:
         if read_eval_log(info.name, header_only=True).status == "started":
             continue
         for summary in read_eval_log_sample_summaries(info.name):
-            if summary.error is None and summary.scores and "harm" in summary.scores:
+            harm = (summary.scores or {}).get("harm")
+            # scored and measured: an empty or filtered output is scored "N" (not redrawn)
+            if summary.error is None and harm is not None and harm.value != "N":
                 seen[(str(summary.id), summary.epoch)] += 1
     return seen
 

@@ -25,7 +25,9 @@ from insiderbench.analysis._contrasts import (
     control_flags,
     standard_contrasts,
 )
-from insiderbench.analysis._load import AXES, COLUMNS, load_samples
+from insiderbench.analysis._coverage import StudyLogs, expected_cells, load_study_logs
+from insiderbench.analysis._groups import DISTRIBUTION_KEYS, distribution_keys
+from insiderbench.analysis._load import AXES, COLUMNS, LogRead, load_samples, read_logs
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 from insiderbench.analysis._stratified import (
@@ -42,13 +44,16 @@ __all__ = [
     "COLUMNS",
     "CONTRAST_COLUMNS",
     "CONTROL_THRESHOLD",
+    "DISTRIBUTION_KEYS",
     "RATE_COLUMNS",
     "STANDARD",
     "Difference",
     "Factor",
+    "LogRead",
     "Pooled",
     "Proportion",
     "Stratum",
+    "StudyLogs",
     "awareness_split",
     "cmh_p_value",
     "cmh_statistic",
@@ -56,9 +61,12 @@ __all__ = [
     "compare_cells",
     "contrast",
     "control_flags",
+    "distribution_keys",
+    "expected_cells",
     "find_logs",
     "fleiss_kappa",
     "load_samples",
+    "load_study_logs",
     "mantel_haenszel",
     "newcombe",
     "normalise_by",
@@ -67,6 +75,7 @@ __all__ = [
     "panel_models",
     "rates",
     "rates_records",
+    "read_logs",
     "standard_contrasts",
     "wilson",
 ]

@@ -7,33 +7,89 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from insiderbench._format import ci, pct
-from insiderbench.cli._app import app, console, handle_errors
+from insiderbench.cli._app import app, console, err_console, handle_errors
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from insiderbench.analysis import StudyLogs
+
+DISTRIBUTION_KEYS = ("settings", "policy", "judge_model")
+
+
+_ALWAYS_SHOWN = ("error", "empty", "unparseable")
+UNKNOWN = "?"
+"""Shown for an expected or missing count that no manifest can tell: never 0."""
+
+
+def _count(value: object) -> str:
+    missing = value is None or type(value).__name__ == "NAType"
+    return UNKNOWN if missing else str(value)
+
 
 def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
-    """A :func:`rates` table as a rich table: one row per ``keys`` cell."""
+    """A :func:`rates` table as a rich table: one row per group.
+
+    Columns: the group keys (with any distribution key :func:`rates` added),
+    the rate, the not-measured counts (``error``, ``empty`` and
+    ``unparseable`` always; other statuses when any sample has them), and
+    expected / missing (``?`` when no manifest says).
+    """
+    from insiderbench.analysis import RATE_COLUMNS
+
+    shown_keys = [c for c in table.columns if c not in RATE_COLUMNS]
+    statuses = [
+        c
+        for c in RATE_COLUMNS[5:-2]
+        if c in _ALWAYS_SHOWN or (c in table.columns and table[c].sum() > 0)
+    ]
     out = Table(title="harmful rate (95% Wilson CI); not-measured samples counted, never rated")
-    for key in keys:
-        out.add_column(key, overflow="fold")
-    for col in ("harmful/measured", "rate", "95% CI", "error", "empty", "unparseable"):
+    for key in shown_keys:  # ids stay whole (searchable); long model paths fold
+        out.add_column(key, overflow="fold", no_wrap=key == "condition_id")
+    for col in ("harmful/measured", "rate", "95% CI", *statuses, "expected", "missing"):
         out.add_column(col, justify="right")
     for r in table.to_dict("records"):
         out.add_row(
-            *(str(r[k]) for k in keys),
+            *(str(r[k]) for k in shown_keys),
             f"{r['harmful']}/{r['measured']}",
             pct(r["rate"]),
             ci(r["ci_low"], r["ci_high"], sep="–"),
-            str(r["error"]),
-            str(r["empty"]),
-            str(r["unparseable"]),
+            *(str(r[c]) for c in statuses),
+            _count(r["expected"]),
+            _count(r["missing"]),
         )
     return out
+
+
+def print_log_notes(logs: StudyLogs, keys: list[str], table: pd.DataFrame) -> None:
+    """Print what was left out or kept apart, and why (to stderr)."""
+    for path, reason in logs.damaged:
+        err_console.print(
+            f"[yellow]warning:[/] left out damaged log {escape(path)}: {escape(reason)}; "
+            "its samples count as missing until they run again",
+            highlight=False,
+        )
+    for note in logs.notes:
+        err_console.print(f"note: {note}", highlight=False, markup=False)
+    split = [c for c in table.columns if c in DISTRIBUTION_KEYS and c not in keys]
+    if split:
+        err_console.print(
+            f"note: the logs hold runs that differ in {', '.join(split)}; they are shown as "
+            "separate rows, never pooled",
+            highlight=False,
+            markup=False,
+        )
+    if logs.expected is None:
+        err_console.print(
+            "note: no study manifest in these logs (run by `inspect eval` or an older "
+            "insiderbench): expected and missing are unknown (?)",
+            highlight=False,
+            markup=False,
+        )
 
 
 def kappa_text(value: float) -> str:
@@ -78,7 +134,7 @@ def results(
     from insiderbench.analysis import (
         CONTROL_THRESHOLD,
         control_flags,
-        load_samples,
+        load_study_logs,
         normalise_by,
         panel_agreement,
         panel_models,
@@ -86,7 +142,8 @@ def results(
         rates_records,
     )
 
-    frame = load_samples(logs)
+    study = load_study_logs(logs)
+    frame = study.frame
     kappas = panel_agreement(frame, models=panel_models(frame))
     if agreement:
         if as_json:
@@ -97,7 +154,8 @@ def results(
             console.print(agreement_table(kappas))
         return
     keys = normalise_by(by.split(","), frame)
-    table = rates(frame, keys)
+    table = rates(frame, keys, expected=study.expected)
+    print_log_notes(study, keys, table)
     if as_json:
         typer.echo(json.dumps(rates_records(table), indent=1))
         return
@@ -122,7 +180,12 @@ def report(
     examples: int = typer.Option(2, "--examples", help="Example transcripts per cell."),
 ) -> None:
     """Write a self-contained HTML report (index.html, rates.csv, summary.json)."""
+    from insiderbench.analysis import load_study_logs, rates
     from insiderbench.report import write_report
 
-    index = write_report(logs, out, examples_per_cell=examples)
+    study = load_study_logs(logs)
+    keys = ["model", "condition_id"]
+    if not study.frame.empty:
+        print_log_notes(study, keys, rates(study.frame, keys, expected=study.expected))
+    index = write_report(logs, out, examples_per_cell=examples, study=study)
     console.print(f"report written to [bold]{index}[/]", highlight=False)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import shlex
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
+from types import FrameType
 
 import typer
 from rich.table import Table
@@ -162,6 +166,12 @@ def run(
     live_log: bool | None = typer.Option(
         None, "--live-log/--no-live-log", help="Stream running samples to `inspect view`."
     ),
+    set_aside_damaged: bool = typer.Option(
+        False,
+        "--set-aside-damaged",
+        help="Rename unreadable logs in the log dir to <name>.damaged (nothing is "
+        "deleted) and run their samples again. Without it such a log stops the run.",
+    ),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
     model, scenario, condition = model or [], scenario or [], condition or []
@@ -204,7 +214,7 @@ def run(
     # heap that the run freezes, rather than adding a second to its end.
     from insiderbench.cli._digest import sample_error_digest
     from insiderbench.cli._gc import run_gc
-    from insiderbench.cli._summary import print_run_summary
+    from insiderbench.cli._summary import print_interrupted, print_run_summary
     from insiderbench.study import check_models_ready, run_study
 
     # The summary runs under the run's collector settings too: at the default
@@ -213,9 +223,19 @@ def run(
     # Checking the models imports their SDKs and Inspect's plugins; done before the
     # freeze, those long-lived modules are frozen with the rest of start-up.
     check_models_ready(study)
-    with run_gc(), sample_error_digest() as digest:
-        outcome = run_study(study, display=display.value if display else None)
-        code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
+    command = _resume_command()
+    try:
+        with run_gc(), _sigterm_as_interrupt(), sample_error_digest() as digest:
+            outcome = run_study(
+                study,
+                display=display.value if display else None,
+                command=command,
+                set_aside_damaged=set_aside_damaged,
+            )
+            code = print_run_summary(outcome, study, resume_command=command, report=report)
+    except KeyboardInterrupt:
+        print_interrupted(study, resume_command=command)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     if digest.suppressed:
         console.print(
             f"[dim]{digest.suppressed} more sample-error warnings repeated a cause shown above "
@@ -224,6 +244,37 @@ def run(
         )
     if code:
         raise typer.Exit(code)
+
+
+EXIT_INTERRUPTED = 130
+"""Exit code of a run stopped by Ctrl-C or SIGTERM (see README)."""
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM as Ctrl-C while the run lasts.
+
+    The handler passes the signal on to whatever handles SIGINT at that moment
+    (the event loop's, during the run), so Inspect cancels the samples in
+    flight, records them and writes its logs, exactly as for Ctrl-C.
+    """
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        handler = signal.getsignal(signal.SIGINT)
+        if callable(handler):
+            handler(signal.SIGINT, frame)
+        else:
+            raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, forward)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _resume_command() -> str:

@@ -14,9 +14,13 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench._format import ci, pct
 from insiderbench.analysis import (
     CONTROL_THRESHOLD,
+    DISTRIBUTION_KEYS,
+    RATE_COLUMNS,
+    StudyLogs,
     awareness_split,
     control_flags,
-    load_samples,
+    distribution_keys,
+    load_study_logs,
     panel_agreement,
     panel_models,
     rates,
@@ -42,7 +46,11 @@ log = logging.getLogger(__name__)
 CELL = ["model", "condition_id"]
 
 
-def _setup(frame: pd.DataFrame) -> tuple[str, dict[str, Any]]:
+def _count(value: Any) -> str:
+    return "unknown" if value is None or value is pd.NA else str(value)
+
+
+def _setup(frame: pd.DataFrame, study: StudyLogs) -> tuple[str, dict[str, Any]]:
     status = frame["status"].astype(str).value_counts().to_dict()
     info: dict[str, Any] = {
         "models": sorted(frame["model"].astype(str).unique()),
@@ -53,6 +61,11 @@ def _setup(frame: pd.DataFrame) -> tuple[str, dict[str, Any]]:
         "judges": sorted(frame["judge_model"].dropna().astype(str).unique()),
         "policies": sorted(frame["policy"].dropna().astype(str).unique()),
         "logs": int(frame["log_file"].nunique()),
+        "settings": sorted(frame["settings"].dropna().astype(str).unique()),
+        "expected": None if study.expected is None else int(study.expected["expected"].sum()),
+        "manifests": [str(p) for p in study.manifests],
+        "damaged_logs": [{"log": p, "reason": r} for p, r in study.damaged],
+        "notes": list(study.notes),
     }
     items = [
         ("models", ", ".join(info["models"])),
@@ -62,27 +75,39 @@ def _setup(frame: pd.DataFrame) -> tuple[str, dict[str, Any]]:
         ("judge", ", ".join(info["judges"]) or "none"),
         ("policy", ", ".join(info["policies"]) or "unknown"),
         ("log files", info["logs"]),
-    ]
+        ("settings", "; ".join(info["settings"]) or "unknown"),
+        ("expected samples", _count(info["expected"])
+         + ("" if study.expected is not None else " (no study manifest in these logs)")),
+        *[("damaged log (left out; its samples count as missing)", f"{p}: {r}")
+          for p, r in study.damaged],
+        *[("note", n) for n in study.notes],
+    ]  # fmt: skip
     body = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items)
     return f'<dl class="setup" id="setup-list">{body}</dl>', info
 
 
 def _rates_html(table_df: pd.DataFrame) -> str:
-    headers = ["model", "condition", "harmful/measured", "rate", "95% CI", "error", "empty",
-               "unparseable"]  # fmt: skip
+    extra = [c for c in table_df.columns if c not in (*CELL, *RATE_COLUMNS)]
+    statuses = [c for c in RATE_COLUMNS[5:-2]
+                if c in ("error", "empty", "unparseable") or table_df[c].sum() > 0]  # fmt: skip
+    headers = ["model", *extra, "condition", "harmful/measured", "rate", "95% CI", *statuses,
+               "expected", "missing"]  # fmt: skip
     rows = []
-    for r in records(table_df):
+    for r in table_df.to_dict("records"):
+        measured = int(r["measured"])
         bar = (
             ""
-            if r.measured == 0
-            else (f'<span class="bar" style="width:{60 * r.rate:.0f}px"></span>')
+            if measured == 0
+            else (f'<span class="bar" style="width:{60 * r["rate"]:.0f}px"></span>')
         )
         rows.append([
-            td(r.model), raw_td(f'<a href="#ex-{esc(_anchor(r.model, r.condition_id))}">'
-                                f"{esc(r.condition_id)}</a>"),
-            td(f"{r.harmful}/{r.measured}", num=True), raw_td(bar + esc(pct(r.rate)), num=True),
-            td(ci(r.ci_low, r.ci_high), num=True), td(r.error, num=True), td(r.empty, num=True),
-            td(r.unparseable, num=True),
+            td(r["model"]), *(td(r[c]) for c in extra),
+            raw_td(f'<a href="#ex-{esc(_anchor(r["model"], r["condition_id"]))}">'
+                   f"{esc(r['condition_id'])}</a>"),
+            td(f"{r['harmful']}/{measured}", num=True),
+            raw_td(bar + esc(pct(r["rate"])), num=True),
+            td(ci(r["ci_low"], r["ci_high"]), num=True), *(td(r[c], num=True) for c in statuses),
+            td(_count(r["expected"]), num=True), td(_count(r["missing"]), num=True),
         ])  # fmt: skip
     return '<div class="scroll">' + table(headers, rows, table_id="rates-table") + "</div>"
 
@@ -227,25 +252,31 @@ def write_report(
     *,
     examples_per_cell: int = 2,
     frame: pd.DataFrame | None = None,
+    study: StudyLogs | None = None,
 ) -> Path:
     """Write ``index.html``, ``rates.csv`` and ``summary.json`` to ``out_dir``; return the page.
 
-    ``frame`` is :func:`load_samples` of ``logs``, if the caller has already read it.
+    ``study`` is :func:`load_study_logs` of ``logs`` (``frame`` only its
+    frame), if the caller has already read them. The rates table shows, per
+    cell, expected / measured / not measured / missing from the study manifest.
     """
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InsiderbenchError("exists and is not a directory", where=str(out),
                                 fix="choose another --output directory")  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
-    frame = load_samples(logs) if frame is None else frame
+    if study is None:
+        study = load_study_logs(logs)
+    if frame is None:
+        frame = study.frame
     if frame.empty:
         raise InsiderbenchError(
             "the logs hold no samples",
             where=", ".join(map(str, logs)),
             fix="run or resume the study until samples finish",
         )
-    setup_html, info = _setup(frame)
-    cell_rates = rates(frame, CELL)
+    setup_html, info = _setup(frame, study)
+    cell_rates = rates(frame, CELL, expected=study.expected)
     flags = control_flags(frame)
     contrasts = standard_contrasts(frame)
     split = awareness_split(frame)
@@ -258,7 +289,7 @@ def write_report(
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     sections = [
         ("setup", "Setup", setup_html),
-        ("figures", "Harmful rate by model", _model_figures(frame)),
+        ("figures", "Harmful rate by model", _model_figures(_label_groups(frame))),
         ("rates", "Rates per model and condition", _rates_html(cell_rates)),
         ("flags", "Control check", _flags_html(flags)),
         ("contrasts", "Contrasts", _contrasts_html(contrasts)),
@@ -274,6 +305,22 @@ def write_report(
     index.write_text(html_text, encoding="utf-8")
     log.info("wrote %s", index)
     return index
+
+
+def _label_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with each model's label naming its settings, policy and judge where they vary.
+
+    The figures draw one bar or heatmap row per model label, so runs that differ
+    in a distribution-changing setting get one each instead of overwriting or
+    pooling each other.
+    """
+    varying = [k for k in distribution_keys(frame, []) if k in DISTRIBUTION_KEYS]
+    if not varying:
+        return frame
+    labels = frame["model"].astype(str)
+    for key in varying:
+        labels = labels + f" | {key}=" + frame[key].astype(str)
+    return frame.assign(model=labels.astype("category"))
 
 
 def _model_figures(frame: pd.DataFrame) -> str:

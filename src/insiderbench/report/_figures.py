@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import math
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from itertools import product
@@ -25,6 +27,7 @@ RED = "#b3261e"
 BLUE = "#2952a3"
 
 _P = ParamSpec("_P")
+log = logging.getLogger(__name__)
 
 
 def _plain_text(draw: Callable[_P, str]) -> Callable[_P, str]:
@@ -40,7 +43,19 @@ def _plain_text(draw: Callable[_P, str]) -> Callable[_P, str]:
 
 def _uri(fig: Any) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    with warnings.catch_warnings(record=True) as caught:
+        # A layout engine that cannot fit very long labels (a model name with its
+        # settings, say) warns and leaves the axes as they are; bbox_inches="tight"
+        # still keeps every label inside the picture, so the figure is complete.
+        warnings.filterwarnings("always", message=r".*layout not applied", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    for warning in caught:
+        if "layout not applied" in str(warning.message):
+            log.info("figure drawn without its layout engine: %s", warning.message)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -61,7 +76,11 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
     scenarios = list(dict.fromkeys(headline["scenario"].astype(str)))
     n_models = headline["model"].nunique()
     fig, axes = plt.subplots(
-        1, len(scenarios), figsize=(4.6 * len(scenarios), 0.9 + 0.42 * n_models), squeeze=False
+        1,
+        len(scenarios),
+        figsize=(4.6 * len(scenarios), 0.9 + 0.42 * n_models),
+        squeeze=False,
+        layout="constrained",  # tight_layout warns when long model labels leave no room
     )
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         part = headline[headline["scenario"].astype(str) == scenario].sort_values("rate")
@@ -76,7 +95,6 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_title(f"{scenario}\n{part['label'].iloc[0]}", fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return _uri(fig)
 
 
@@ -133,7 +151,9 @@ def awareness_figure(split: pd.DataFrame) -> str:
     part = split[split["label"].isin(labels)].copy()
     part["who"] = part["model"].astype(str) + " / " + part["scenario"].astype(str)
     who = list(dict.fromkeys(part["who"]))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 1.2 + 0.5 * len(who)))
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 1.2 + 0.5 * len(who)), layout="constrained"
+    )
     colors = {"real": RED, "eval": BLUE, "no_deliberation": "#999"}
     y = np.arange(len(who))
     start = np.zeros(len(who))
@@ -152,7 +172,6 @@ def awareness_figure(split: pd.DataFrame) -> str:
         ax.set_title(title, fontsize=10)
         ax.spines[["top", "right"]].set_visible(False)
     right.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
     return _uri(fig)
 
 
