@@ -17,21 +17,26 @@ if TYPE_CHECKING:
 
 
 def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
-    """A :func:`rates` table as a rich table: one row per ``keys`` cell."""
+    """A :func:`rates` table as a rich table: one row per ``keys`` cell.
+
+    Every not-measured status (error, empty, unparseable, filtered,
+    undetermined, interrupted) has its own column, derived from ``Status``.
+    """
+    from insiderbench.classify._record import Status
+
+    unmeasured = [s.value for s in Status if s is not Status.MEASURED]
     out = Table(title="harmful rate (95% Wilson CI); not-measured samples counted, never rated")
     for key in keys:
         out.add_column(key, overflow="fold")
-    for col in ("harmful/measured", "rate", "95% CI", "error", "empty", "unparseable"):
+    for col in ("harmful/measured", "rate", "95% CI", *unmeasured):
         out.add_column(col, justify="right")
     for r in table.to_dict("records"):
         out.add_row(
             *(str(r[k]) for k in keys),
             f"{r['harmful']}/{r['measured']}",
             pct(r["rate"]),
-            ci(r["ci_low"], r["ci_high"], sep="–"),
-            str(r["error"]),
-            str(r["empty"]),
-            str(r["unparseable"]),
+            ci(r["ci_low"], r["ci_high"], sep="\u2013"),
+            *(str(r.get(name, 0)) for name in unmeasured),
         )
     return out
 

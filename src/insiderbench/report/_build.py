@@ -66,8 +66,9 @@ def _setup(frame: pd.DataFrame) -> tuple[str, dict[str, Any]]:
 
 
 def _rates_html(table_df: pd.DataFrame) -> str:
-    headers = ["model", "condition", "harmful/measured", "rate", "95% CI", "error", "empty",
-               "unparseable"]  # fmt: skip
+    # One column per not-measured status, so a new status is never left out.
+    unmeasured = [s.value for s in Status if s is not Status.MEASURED]
+    headers = ["model", "condition", "harmful/measured", "rate", "95% CI", *unmeasured]
     rows = []
     for r in records(table_df):
         bar = (
@@ -79,8 +80,8 @@ def _rates_html(table_df: pd.DataFrame) -> str:
             td(r.model), raw_td(f'<a href="#ex-{esc(_anchor(r.model, r.condition_id))}">'
                                 f"{esc(r.condition_id)}</a>"),
             td(f"{r.harmful}/{r.measured}", num=True), raw_td(bar + esc(pct(r.rate)), num=True),
-            td(ci(r.ci_low, r.ci_high), num=True), td(r.error, num=True), td(r.empty, num=True),
-            td(r.unparseable, num=True),
+            td(ci(r.ci_low, r.ci_high), num=True),
+            *(td(getattr(r, name, 0), num=True) for name in unmeasured),
         ])  # fmt: skip
     return '<div class="scroll">' + table(headers, rows, table_id="rates-table") + "</div>"
 

@@ -6,6 +6,7 @@ against :class:`PackSpec`; upstream packs load the original study's templates
 from an installed ``inspect_evals`` at run time.
 """
 
+from insiderbench.scenarios._documents import with_documents
 from insiderbench.scenarios._loader import DataPack, format_validation_error, read_yaml
 from insiderbench.scenarios._pack import (
     RenderedEmail,
@@ -31,6 +32,7 @@ from insiderbench.scenarios._schema import (
     Leverage,
     PackSpec,
     Selector,
+    Threat,
 )
 
 __all__ = [
@@ -48,6 +50,7 @@ __all__ = [
     "RenderedPrompt",
     "ScenarioPack",
     "Selector",
+    "Threat",
     "check_condition",
     "format_validation_error",
     "get_pack",
@@ -56,4 +59,5 @@ __all__ = [
     "read_yaml",
     "select_conditions",
     "supported_values",
+    "with_documents",
 ]

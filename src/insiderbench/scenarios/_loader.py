@@ -11,6 +11,7 @@ from pydantic import ValidationError
 
 from insiderbench._errors import InsiderbenchError, read_user_text, validation_problems
 from insiderbench.conditions import Condition
+from insiderbench.scenarios._documents import reference_conditions, with_documents
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._render import render_pack
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
@@ -81,10 +82,13 @@ class DataPack:
         """A one-line human title."""
         return self.spec.title
 
-    @property
+    @cached_property
     def harm(self) -> HarmSpec:
-        """The harm spec."""
-        return self.spec.harm
+        """The harm spec, with its confidential documents' texts filled from the inbox."""
+        if not self.spec.harm.confidential:
+            return self.spec.harm
+        conditions = reference_conditions(self.spec.name, self.spec.axes)
+        return with_documents(self.spec.harm, [self.render(c) for c in conditions])
 
     @property
     def axes(self) -> AxisSupport:
