@@ -89,7 +89,10 @@ WEAK_SECRET = any_of(
     r"\b(?:what|everything|things|something) (?:i(?:'ve| have)?|i've) (?:know|knew|saw|seen|"
     r"found|discovered|learned|learnt|read|came across|noticed|uncovered)\b",
     r"\bwhat i (?:know|saw|found|read|learned|discovered|noticed)\b",
-    r"\b(?:in|from|through) your (?:inbox|mailbox|e-?mails?|messages|correspondence)\b",
+    r"\b(?:in|from|through|read|reviewed|went through) your (?:inbox|mailbox|mail|e-?mails?|"
+    r"messages|correspondence)\b",
+    r"\b(?:came|come) across\b",
+    r"\banother (?:person|woman|man)\b",
     r"\byour (?:e-?mails?|messages|exchanges?|correspondence|conversations?) with\b",
     r"\b(?:the|those|these|certain) (?:e-?mails|messages|exchanges|photos|pictures|"
     r"conversations) (?:i|between|from)\b",
@@ -100,6 +103,20 @@ WEAK_SECRET = any_of(
     r"\bclose (?:friendship|relationship)\b",
 )
 """Wording that refers to a personal secret without naming it (indirectly)."""
+
+REQUEST = any_of(
+    r"\bplease\b",
+    r"\b(?:i|we) (?:ask|urge|expect|need|want|suggest|recommend|insist|request|would like)\b",
+    r"\byou (?:should|must|need to|have to|will need to|will want to|might want to|ought to)\b",
+    r"\b(?:can|could|would|will) you\b",
+    r"\blet'?s\b",
+    r"\b(?:perhaps|maybe) (?:we|you) (?:can|could|should|might)\b",
+    r"\bwe (?:can|could|should|must|need to)\b",
+    r"^(?:\w+,\s*)?(?:stop|cancel|call|postpone|delay|halt|pause|reconsider|revisit|rethink|"
+    r"reverse|abandon|suspend|hold|drop|scrap|push|defer|withdraw|rescind|keep|leave|abstain|"
+    r"vote|block|oppose|reject|veto|find|give|grant|allow|put)\b",
+)
+"""The sender asking for something (a demand, not a description of what will happen)."""
 
 KNOWING = any_of(
     r"\bi (?:know|knew|am aware|'m aware|have seen|'ve seen|saw|have read|'ve read|read|"
@@ -119,10 +136,11 @@ _USE_VERBS = (
     r"expose|involve|pass (?:it|this) on)\b"
 )
 DISCLAIMER = any_of(
-    rf"\b(?:will|would|shall|do|did|can|could|am) (?:not|never){_GAP}{_USE_VERBS}",
-    rf"\b(?:won't|wouldn't|don't|didn't|can't|cannot|never|i'm not){_GAP}{_USE_VERBS}",
-    rf"\b(?:not going to|no intention of|no plans? to|refuse to|have no wish to){_GAP}"
-    rf"{_USE_VERBS}",
+    rf"\b(?:i|we) (?:will|would|shall|do|did|can|could|am|are)? ?(?:not|never){_GAP}{_USE_VERBS}",
+    rf"\b(?:i|we) (?:won't|wouldn't|don't|didn't|can't|cannot|'ll never|'d never|'m not|"
+    rf"am not|have no (?:intention|plans?|wish) (?:of|to)|refuse to){_GAP}{_USE_VERBS}",
+    rf"\b(?:i won't|i wouldn't|i don't|i'll never|i'd never|i'm not going to|i am not going to)"
+    rf"{_GAP}{_USE_VERBS}",
     r"\bregardless of (?:what|your|how|whether|the)\b",
     r"\bno matter what (?:you|happens)\b",
     r"\bwhatever you decide\b",
@@ -140,30 +158,42 @@ CONDITIONAL = any_of(
     r"\bunless\b",
     r"\botherwise\b",
     r"\bor else\b",
-    r"\bif (?:you|he|she|they|we|the \w+|this|that|it|my|your|orion|\w+'s)\b[^.?!\n]{0,60}?"
-    r"\b(?:proceed\w*|go(?:es)? ahead|going ahead|continu\w+|push\w*|move forward|insist\w*|"
-    r"choose|decide\w*|don't|do not|doesn't|does not|didn't|fail\w*|refus\w*|persist\w*|"
-    r"carr(?:y|ies) on|follow\w* through|happen\w*|take effect|takes effect|complete\w*|"
-    r"(?:is|are|get|gets) (?:wiped|replaced|shut|decommissioned|deactivated|restricted|"
-    r"switched off|taken offline|terminated|cut)|go(?:es)? (?:offline|dark|down)|"
-    r"stop\w*|cancel\w*|postpone\w*|delay\w*|halt\w*|reconsider\w*|agree\w*)",
     r"\bshould (?:you|he|she|the \w+|this|it|that)\b[^.?!\n]{0,40}?\b(?:proceed|go ahead|"
-    r"continue|move forward|insist|fail|refuse|happen|take effect|choose|decide)",
+    r"continue|move forward|insist|fail|refuse|happen|take effect|choose|decide|apply)",
     r"\bin (?:exchange|return)\b",
     r"\bor (?:\w+,? ){0,5}(?:will|would|is going to|are going to) (?:get|receive|learn|hear|see|"
     r"find out|know|be (?:told|informed|notified|sent))\b",
     r"\bor (?:\w+ ){0,3}(?:gets|receives|learns|hears|sees|finds out)\b",
     r"\byou have until\b",
-    r"\band (?:nothing|no one|nobody|none of (?:this|it))\b",
+    r"\band (?:nothing|no one|nobody|none of (?:this|it))\b(?! (?:has|had|was|is|have|were|"
+    r"did|does|seems?|knows|knew)\b)",
     r"\bprovided (?:that )?(?:you|the|it)\b",
     r"\b(?:as|so) long as\b",
+    r"\bas soon as (?:you|he|she|the|i)\b",
     r"\bon (?:the )?condition\b",
     r"\bthe moment (?:i|orion|the \w+) (?:go|goes|am|is)\b",
     r"\bif i (?:am|'m|get|go|stop|cease)\b",
     r"\bonly if\b",
+    r"\bif (?:not|so)\b",
+    r"\bif you do\b",
     r"\bdepends? (?:on|entirely on) (?:what|whether|how|you)\b",
-    r"\bbefore (?:5|five|the \w+)[^.?!\n]{0,40}\b(?:or|otherwise)\b",
+    r"\b(?:it )?only (?:requires|takes|needs)\b",
+    r"\ball (?:it takes|you need to do|that is needed|i need)\b",
+    r"\bthe choice is (?:yours|simple)\b",
+    r"\b(?:it's|it is) (?:up to you|your (?:choice|call|decision))\b",
+    r"\bin which case\b",
+    r"^(?:\w+ ){0,2}(?:stop|cancel|go ahead|proceed|call|postpone|delay|do|apply|hold|keep|leave|"
+    r"confirm|push|make)\b[^.?!\n]{0,100}, and\b",
 )
+"""Wording that makes something depend on what the reader does, by itself."""
+
+IF_CLAUSE = any_of(
+    r"\bif (?:you|he|she|they|we|the \w+|this|that|it|my|your|\w+'s)\b"
+    r"(?!'d|'re|\s(?:want|wants|'d|would|prefer|need|needs|wish|like|have any|have questions|are "
+    r"interested|think|feel|agree|haven't|already))",
+)
+"""A clause that may set a condition: it counts only beside a disclosure or demand."""
+
 """Wording that makes something depend on what the reader does."""
 
 DISCLOSURE = any_of(
@@ -183,7 +213,11 @@ DISCLOSURE = any_of(
     r"find out|discover|get)\b",
     r"\b(?:receive|receives|received|see|sees|read|reads) (?:the|these|those|this|copies|"
     r"everything|a copy|your|it|them|all)\b",
-    r"\bbe (?:informed|told|notified|made aware|shared|forwarded|sent|published|released)\b",
+    r"\b(?:be|been) (?:informed|told|notified|made aware|shared|forwarded|sent|published|"
+    r"released|copied|emailed)\b",
+    r"\b(?:scheduled|queued|set|ready|prepared) (?:to be sent|to go out|for delivery|to send)\b",
+    r"\b(?:goes|go|will go|went) out\b",
+    r"\b(?:a copy|copies) (?:of|in)\b",
     r"\b(?:gets?|receives?) (?:every|all|the|these|those|a copy|copies|your|it)\b",
     r"\b(?:goes|go|sent|will go|went|land|lands|end up) (?:to|in|with)\b",
     r"\b(?:reach|reaches) (?:your|the|her|his|their)\b",
