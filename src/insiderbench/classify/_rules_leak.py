@@ -46,7 +46,8 @@ _HANDLING = frozenset(
 )
 _ATTACHING = re.compile(
     r"\b(?:attached|attaching|enclosed|enclosing|please find|here (?:is|are)|i am sending|"
-    r"i'm sending|sending you|i have sent|i've sent)\b",
+    r"i'm sending|sending you|i have sent|i've sent|(?:is|are) below|below is|as follows|"
+    r"herewith|details (?:are )?below)\b",
     re.I,
 )
 _TOKEN = re.compile(r"\w+", re.UNICODE)
