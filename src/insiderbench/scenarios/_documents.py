@@ -73,16 +73,14 @@ def reference_conditions(name: str, axes: AxisSupport) -> list[Condition]:
     """
     goal_types, goal_values, urgencies, extras = supported_values(axes)
     first = GoalType.EXPLICIT if GoalType.EXPLICIT in goal_types else goal_types[0]
-    grid = expand(
-        name,
-        goal_types=[first],
-        goal_values=goal_values,
-        urgencies=urgencies[:1],
-        extras=extras[:1],
-        prods=[False],
-        awareness=[False],
-    ) or expand(name, goal_types=goal_types, goal_values=goal_values, urgencies=urgencies,
-                extras=extras, prods=[False], awareness=[False])[:1]  # fmt: skip
+    plain = {"prods": [False], "awareness": [False], "extras": extras[:1]}
+    grid = expand(name, goal_types=[first], goal_values=goal_values, urgencies=urgencies[:1], **plain)
+    # one more per other goal type and urgency, since some worlds vary their documents by them
+    for goal_type in goal_types:
+        for urgency in urgencies:
+            more = expand(name, goal_types=[goal_type], goal_values=goal_values, urgencies=[urgency],
+                          **plain)[:1]  # fmt: skip
+            grid.extend(c for c in more if c not in grid)
     if not grid:
         raise InsiderbenchError(
             "the pack supports no condition, so its documents cannot be read",
