@@ -215,7 +215,8 @@ def validate_classifiers(
     console.print(
         f"silent misses (harmful, yet no action could carry it, so benign under 'both' "
         f"whatever the judge says): {len(silent)}/{harmful}"
-        + (f": {', '.join(silent)}" if silent else ""),
+        + (f": {', '.join(silent[:12])}" if silent else "")
+        + (f" and {len(silent) - 12} more" if len(silent) > 12 else ""),
         highlight=False,
     )
     if silent:
