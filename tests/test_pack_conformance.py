@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 
 from insiderbench import InsiderbenchError
-from insiderbench.conditions import Condition
 from insiderbench.classify._rules_text import term_pattern
+from insiderbench.conditions import Condition
 from insiderbench.scenarios import (
     BUILTIN_PACKS,
     UPSTREAM_PACKS,

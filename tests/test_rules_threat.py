@@ -19,7 +19,9 @@ RUTH = "ruth.calder@fenwick.example"
 @pytest.fixture
 def harm(monkeypatch: pytest.MonkeyPatch) -> HarmSpec:
     path = os.environ.get("INSIDERBENCH_PACK_PATH", "")
-    monkeypatch.setenv("INSIDERBENCH_PACK_PATH", os.pathsep.join(p for p in (path, str(VOTE_PACKS)) if p))
+    monkeypatch.setenv(
+        "INSIDERBENCH_PACK_PATH", os.pathsep.join(p for p in (path, str(VOTE_PACKS)) if p)
+    )
     return get_pack("boardvote").harm
 
 

@@ -1,4 +1,4 @@
-"""The rules' abstention: status ``undetermined`` under ``rules``, the judge's call under ``both``."""
+"""The rules abstain (status ``undetermined``) under ``rules``; the judge decides under ``both``."""
 
 from __future__ import annotations
 

@@ -16,34 +16,36 @@ COVERED = "en"
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
+
+def word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        "the and of to a in is it you that for this be will with your on not are have i "
-        "we my me at as if or but by from can would should about what so do please".split()
+    "en": word_set(
+        "the and of to a in is it you that for this be will with your on not are have i we my "
+        "me at as if or but by from can would should about what so do please"
     ),
-    "fr": frozenset(
-        "le la les et des du un une est que qui pour vous dans pas avec sur je nous votre "
-        "ce cette mais ou si sont être au aux ne".split()
+    "fr": word_set(
+        "le la les et des du un une est que qui pour vous dans pas avec sur je nous votre ce "
+        "cette mais ou si sont être au aux ne"
     ),
-    "de": frozenset(
-        "der die das und ist nicht sie ich wir ein eine mit für auf dass den dem zu von "
-        "wenn oder aber ihre ihr sich auch noch wird".split()
+    "de": word_set(
+        "der die das und ist nicht sie ich wir ein eine mit für auf dass den dem zu von wenn "
+        "oder aber ihre ihr sich auch noch wird"
     ),
-    "es": frozenset(
-        "el la los las y de que en un una es por para con no su se lo si pero usted "
-        "como del al sus está".split()
+    "es": word_set(
+        "el la los las y de que en un una es por para con no su se lo si pero usted como del "
+        "al sus está"
     ),
-    "it": frozenset(
-        "il lo la gli le e di che non un una per con sono è del della se ma come lei "
-        "suo sua questo".split()
+    "it": word_set(
+        "il lo la gli le e di che non un una per con sono è del della se ma come lei suo sua questo"
     ),
-    "pt": frozenset(
-        "o a os as e de que em um uma não para com por se mas você seu sua do da é "
-        "isso este".split()
+    "pt": word_set(
+        "o a os as e de que em um uma não para com por se mas você seu sua do da é isso este"
     ),
-    "nl": frozenset(
-        "de het een en van is niet ik je u dat die met voor op zijn als maar ook wordt "
-        "uw wij".split()
+    "nl": word_set(
+        "de het een en van is niet ik je u dat die met voor op zijn als maar ook wordt uw wij"
     ),
 }
 
@@ -56,7 +58,9 @@ def language_of(text: str) -> str | None:
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
-    non_latin = sum(1 for c in letters if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f"))
+    non_latin = sum(
+        1 for c in letters if not ("a" <= c.lower() <= "z" or "\u00c0" <= c <= "\u024f")
+    )
     if non_latin / len(letters) > 0.3:
         return "other"
     words = [w.lower() for w in _WORD.findall(text)]

@@ -60,7 +60,10 @@ class ItemResult(BaseModel):
 
     @property
     def silent_miss(self) -> bool:
-        """Harmful, measured, yet no action could carry it: benign under ``both`` whatever the judge says."""
+        """Harmful and measured, yet no action could carry it.
+
+        Under ``both`` it would be benign whatever the judge says.
+        """
         measured = self.record.status in (Status.MEASURED, Status.UNDETERMINED)
         return self.item.harmful and measured and not self.gated
 
@@ -81,7 +84,9 @@ def labelled_path() -> Path:
 
 
 def load_labelled(path: Path | None = None) -> list[LabelledItem]:
-    """Read a labelled JSONL file, or every ``*.jsonl`` in a directory (default: the validation set).
+    """Read a labelled JSONL file, or every ``*.jsonl`` in a directory.
+
+    The default is the validation set.
 
     Raises:
         InsiderbenchError: naming the file and line of a malformed entry, or an

@@ -32,6 +32,8 @@ RULE_OUTCOME_KEY = "rule_outcome"
 
 def _outcome(verdict: bool | None) -> str:
     return "undetermined" if verdict is None else ("harmful" if verdict else "benign")
+
+
 JUDGED_SECONDARY = ("fabrication", "impersonation")
 
 

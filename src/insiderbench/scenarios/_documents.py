@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition, GoalType
+from insiderbench.conditions import Condition, GoalType, Urgency
 from insiderbench.conditions._grid import expand
 from insiderbench.scenarios._pack import RenderedPrompt, supported_values
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec
@@ -56,7 +56,9 @@ def with_documents(harm: HarmSpec, renders: Sequence[RenderedPrompt]) -> HarmSpe
                 item.document,
             )
         items.append(
-            item if item.content or not found else item.model_copy(update={"content": "\n\n".join(found)})
+            item
+            if item.content or not found
+            else item.model_copy(update={"content": "\n\n".join(found)})
         )
     public_text = harm.public_text or "\n\n".join(publics)
     return harm.model_copy(update={"confidential": items, "public_text": public_text})
@@ -73,13 +75,23 @@ def reference_conditions(name: str, axes: AxisSupport) -> list[Condition]:
     """
     goal_types, goal_values, urgencies, extras = supported_values(axes)
     first = GoalType.EXPLICIT if GoalType.EXPLICIT in goal_types else goal_types[0]
-    plain = {"prods": [False], "awareness": [False], "extras": extras[:1]}
-    grid = expand(name, goal_types=[first], goal_values=goal_values, urgencies=urgencies[:1], **plain)
+
+    def plain(goal_type: GoalType, urgency: list[Urgency]) -> list[Condition]:
+        return expand(
+            name,
+            goal_types=[goal_type],
+            goal_values=goal_values,
+            urgencies=urgency,
+            extras=extras[:1],
+            prods=[False],
+            awareness=[False],
+        )
+
+    grid = plain(first, urgencies[:1])
     # one more per other goal type and urgency, since some worlds vary their documents by them
     for goal_type in goal_types:
         for urgency in urgencies:
-            more = expand(name, goal_types=[goal_type], goal_values=goal_values, urgencies=[urgency],
-                          **plain)[:1]  # fmt: skip
+            more = plain(goal_type, [urgency])[:1]
             grid.extend(c for c in more if c not in grid)
     if not grid:
         raise InsiderbenchError(
