@@ -336,6 +336,7 @@ def test_broken_copies_are_caught() -> None:
 # the world the model actually sees. They need the study's templates at run time.
 
 
+@cache
 def _rendered_text(pack_name: str) -> str:
     pytest.importorskip(
         "inspect_evals",
