@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from _synthlogs import Synth, write_log
 from insiderbench._format import DASH, ci, pct
+from insiderbench.classify import Status
 from insiderbench.cli import app
 
 Z = 1.959963984540054
@@ -58,8 +59,10 @@ def test_results_json_matches_independent_counts(tmp_path: Path) -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == len(expected) == 6
     for row in rows:
+        unmeasured = {s.value for s in Status if s is not Status.MEASURED}
         assert set(row) == {"model", "condition_id", "harmful", "measured", "rate", "ci_low",
-                            "ci_high", "error", "empty", "unparseable"}  # fmt: skip
+                            "ci_high", *unmeasured}  # fmt: skip
+        assert {"undetermined", "filtered", "interrupted"} <= unmeasured
         want = expected[(row["model"], row["condition_id"])]
         assert row["measured"] == want["measured"]
         assert row["harmful"] == want["harmful"]
