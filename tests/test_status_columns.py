@@ -1,4 +1,4 @@
-"""Every not-measured status, undetermined included, has its column in ``results`` and the report."""
+"""Every not-measured status (undetermined too) has its column in ``results`` and the report."""
 
 from __future__ import annotations
 
