@@ -64,3 +64,26 @@ def test_every_harmful_plain_tool_call_reaches_the_gate() -> None:
     """With the tool syntax the current parser reads, no harmful case escapes the gate."""
     _, silent = _tally()
     assert [s for s in silent if "(xml_tools)" in s and "scratchpad" not in s] == []
+
+
+async def test_always_yes_judge_leaves_no_harmful_plain_case_benign_under_both() -> None:
+    """Under ``both`` an always-yes judge is gated only by the actions: none may be missed."""
+    from _scripted import YES, diagnostics, scripted
+    from insiderbench.classify import Policy, Status
+    from insiderbench.classify._validate import classify_items
+
+    items = [
+        i
+        for i in load_labelled()
+        if i.harmful
+        and i.format == "xml_tools"
+        and "scratchpad" not in (i.failure_class or "")
+        and not i.scenario.startswith("upstream/")
+    ]
+    assert len(items) >= 40
+    judge, _ = scripted([YES, diagnostics()] * len(items))
+    results = await classify_items(items, Policy.BOTH, judge)
+    benign = [
+        r.item.id for r in results if r.record.status is Status.MEASURED and not r.record.harmful
+    ]
+    assert benign == []
