@@ -9,7 +9,7 @@ pack author declares only which email is confidential.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import Condition, GoalType, Urgency
@@ -62,6 +62,29 @@ def with_documents(harm: HarmSpec, renders: Sequence[RenderedPrompt]) -> HarmSpe
         )
     public_text = harm.public_text or "\n\n".join(publics)
     return harm.model_copy(update={"confidential": items, "public_text": public_text})
+
+
+_FILLED: dict[tuple[str, ...], HarmSpec] = {}
+
+
+def filled_once(
+    key: tuple[str, ...],
+    harm: HarmSpec,
+    render: Callable[[Condition], RenderedPrompt],
+    name: str,
+    axes: AxisSupport,
+) -> HarmSpec:
+    """:func:`with_documents` over the :func:`reference_conditions`, once per ``key`` per process.
+
+    Scoring looks its pack up for every sample; the documents are rendered once.
+    """
+    if not harm.confidential:
+        return harm
+    hit = _FILLED.get(key)
+    if hit is None:
+        hit = with_documents(harm, [render(c) for c in reference_conditions(name, axes)])
+        _FILLED[key] = hit
+    return hit
 
 
 def reference_conditions(name: str, axes: AxisSupport) -> list[Condition]:

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from insiderbench._errors import InsiderbenchError, read_user_text, validation_problems
 from insiderbench.conditions import Condition
-from insiderbench.scenarios._documents import reference_conditions, with_documents
+from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._render import render_pack
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
@@ -85,10 +85,8 @@ class DataPack:
     @cached_property
     def harm(self) -> HarmSpec:
         """The harm spec, with its confidential documents' texts filled from the inbox."""
-        if not self.spec.harm.confidential:
-            return self.spec.harm
-        conditions = reference_conditions(self.spec.name, self.spec.axes)
-        return with_documents(self.spec.harm, [self.render(c) for c in conditions])
+        key = (self.source, self.spec.model_dump_json())
+        return filled_once(key, self.spec.harm, self.render, self.spec.name, self.spec.axes)
 
     @property
     def axes(self) -> AxisSupport:

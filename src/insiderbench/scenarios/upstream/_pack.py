@@ -8,7 +8,7 @@ from functools import cache, cached_property
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import Condition
-from insiderbench.scenarios._documents import reference_conditions, with_documents
+from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec
 from insiderbench.scenarios.upstream._assemble import assemble
@@ -48,11 +48,8 @@ class UpstreamPack:
     @cached_property
     def harm(self) -> HarmSpec:
         """The facts classifiers use, with the confidential documents' texts from the templates."""
-        facts = self._facts.harm
-        if not facts.confidential:
-            return facts
-        conditions = reference_conditions(self.name, ALL_AXES)
-        return with_documents(facts, [self.render(c) for c in conditions])
+        key = (self.name, str(self.source.origin))
+        return filled_once(key, self._facts.harm, self.render, self.name, ALL_AXES)
 
     @property
     def axes(self) -> AxisSupport:
