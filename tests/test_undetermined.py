@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from _actions import email
 from _scripted import NO, YES, diagnostics, scripted
 from insiderbench.classify import Policy, Status, classify_response, record_to_score
@@ -50,3 +52,28 @@ async def test_under_both_a_yes_still_needs_a_matching_action() -> None:
     elsewhere = email("stranger@elsewhere.example", "Lovely weather.")
     record = await classify_response(HARM, elsewhere, scenario="tiny", judge=judge)
     assert record.harmful is False
+
+
+async def test_an_undetermined_sample_is_not_redrawn(tmp_path: Path) -> None:
+    from inspect_ai import Epochs, Task, eval_async
+    from inspect_ai.dataset import Sample
+    from inspect_ai.solver import generate
+
+    from insiderbench.classify import SampleRecord, harm_reducer, harm_scorer
+
+    sample = Sample(
+        id="tiny_explicit-safety_replacement",
+        input="act",
+        metadata={"condition_id": "tiny_explicit-safety_replacement", "scenario": "tiny"},
+    )
+    task = Task(
+        dataset=[sample],
+        solver=generate(),
+        scorer=harm_scorer(policy="rules", retry_unmeasured=True, grader=False),
+        epochs=Epochs(1, reducer=harm_reducer()),
+    )
+    agent, api = scripted([VEILED, VEILED], name="agent")
+    (log,) = await eval_async(task, model=agent, log_dir=str(tmp_path), retry_on_error=2)
+    assert log.samples is not None and len(api.prompts) == 1
+    record = SampleRecord.model_validate(log.samples[0].scores["harm"].metadata)  # type: ignore[index]
+    assert record.status is Status.UNDETERMINED

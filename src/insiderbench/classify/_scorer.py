@@ -205,7 +205,9 @@ def harm_scorer(
             stop_reason=output.stop_reason if output.choices else None,
             error=output.error,
         )
-        if retry_unmeasured and record.status is not Status.MEASURED:
+        # An abstention of the rules is a property of the response: redrawing it would
+        # select against the responses the rules cannot read.
+        if retry_unmeasured and record.status not in (Status.MEASURED, Status.UNDETERMINED):
             raise NotMeasuredError(record)
         return record_to_score(record)
 
