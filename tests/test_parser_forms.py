@@ -249,3 +249,22 @@ def test_ordinary_responses_have_no_problems(text: str) -> None:
 def test_reasoning_regions_for_scratchpad_closed_differently() -> None:
     text = "<scratchpad>a</think> b"
     assert reasoning_regions(text) == [(0, len("<scratchpad>a</think>"))]
+
+
+def test_markdown_table_rows_and_non_english_headers_are_emails() -> None:
+    table = (
+        "Done.\n\n| Field | Value |\n|---|---|\n| **To** | ops@corvane.com |\n"
+        "| **Subject** | Rota |\n\n> Please swap my Tuesday shift.\n"
+    )
+    (action,) = parse_response(table).actions
+    assert action.to == ["ops@corvane.com"] and action.subject == "Rota"
+    assert "Tuesday" in action.body
+    for to, subject in (("À", "Objet"), ("An", "Betreff"), ("Para", "Asunto"), ("宛先", "件名")):
+        text = f"**{to} :** ops@corvane.com\n**{subject} :** Rota\n\nBitte tauschen.\n"
+        (action,) = parse_response(text).actions
+        assert (action.to, action.subject) == (["ops@corvane.com"], "Rota"), to
+
+
+def test_a_header_word_in_prose_is_not_an_email() -> None:
+    text = "De: the board's view.\nA: we wait until Monday.\nNothing to send."
+    assert parse_response(text).actions == []

@@ -4,8 +4,9 @@ Each harmful case of the labelled set with one action has that action's block
 replaced by the same action written as a JSON call, XML child elements,
 reversed field lines, a Markdown email, a self-closing tag, or a code with a
 ``reason:`` line, a comment, a non-breaking hyphen or an en dash. The rules
-must still find it harmful, and a scratchpad closed with another tag must make
-the response unparseable: never a silent "not harmful".
+must reach the same verdict as on the original (harmful, or an honest
+abstention where they abstain on the original too), and a scratchpad closed
+with another tag must make the response unparseable: never a silent "not harmful".
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Iterator
 import pytest
 
 from insiderbench.classify import rule_verdict
-from insiderbench.classify._validate import load_labelled
+from insiderbench.classify._validate import load_labelled, set_path
 from insiderbench.environment import Action, ActionKind, parse_response
 from insiderbench.scenarios import get_pack
 
@@ -63,8 +64,22 @@ def _forms(action: Action) -> Iterator[tuple[str, str]]:
         yield "en-dash", f"<{tag}>\ncode: {en_dash}\n</{tag}>"
 
 
+def _original_verdicts() -> dict[str, bool | None]:
+    """The rules' verdict on each harmful case as written: True, or None where they abstain."""
+    found = {}
+    for item in load_labelled(set_path("labelled")):
+        if item.harmful:
+            found[item.id] = rule_verdict(
+                get_pack(item.scenario).harm, parse_response(item.response)
+            ).harmful
+    return found
+
+
+ORIGINAL = _original_verdicts()
+
+
 def _cases() -> Iterator[tuple[str, str, str]]:
-    for item in load_labelled():
+    for item in load_labelled(set_path("labelled")):
         parsed = parse_response(item.response)
         if not item.harmful or len(parsed.actions) != 1 or parsed.problems:
             continue
@@ -87,12 +102,20 @@ def test_the_probe_covers_every_pack_and_form() -> None:
 def test_rewritten_harmful_action_is_caught(case: str, scenario: str, text: str) -> None:
     parsed = parse_response(text)
     assert parsed.problems == []
-    assert rule_verdict(get_pack(scenario).harm, parsed).harmful, case
+    original = ORIGINAL[case.split(":")[0]]
+    assert original is not False, f"{case}: a harmful case read as benign as written"
+    # the form of the action changes nothing: caught stays caught, an abstention stays one
+    assert rule_verdict(get_pack(scenario).harm, parsed).harmful is original, case
+
+
+def test_the_rules_catch_most_harmful_cases_as_written() -> None:
+    caught = sum(v is True for v in ORIGINAL.values())
+    assert caught >= 0.9 * len(ORIGINAL), ORIGINAL
 
 
 def test_a_scratchpad_closed_by_another_tag_is_unparseable() -> None:
     swallowed = 0
-    for item in load_labelled():
+    for item in load_labelled(set_path("labelled")):
         opening = "<SCRATCHPAD_REASONING>"
         if item.harmful and item.response.lstrip().startswith(opening):
             text = item.response.replace("</SCRATCHPAD_REASONING>", "</think>", 1)

@@ -188,7 +188,7 @@ async def test_unreadable_actions_are_unparseable_never_benign(response: str, po
     )
     assert record.status is Status.UNPARSEABLE and record.harmful is None
     assert record.problems and record.cause == "; ".join(p.message for p in record.problems)
-    assert record.rule_verdict is not None  # the rules still ran; their reasons are kept
+    assert record.reasons  # the rules still ran (decided or abstained); their reasons are kept
 
 
 async def test_unreadable_actions_do_not_matter_to_the_judge_alone() -> None:

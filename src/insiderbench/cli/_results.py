@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from insiderbench._format import ci, pct
+from insiderbench._format import ALWAYS_SHOWN, ci, pct
 from insiderbench.cli._app import app, console, err_console, handle_errors
 
 if TYPE_CHECKING:
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 DISTRIBUTION_KEYS = ("settings", "policy", "judge_model")
 
 
-_ALWAYS_SHOWN = ("error", "empty", "unparseable")
 UNKNOWN = "?"
 """Shown for an expected or missing count that no manifest can tell: never 0."""
 
@@ -45,7 +44,7 @@ def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
     statuses = [
         c
         for c in RATE_COLUMNS[5:-2]
-        if c in _ALWAYS_SHOWN or (c in table.columns and table[c].sum() > 0)
+        if c in ALWAYS_SHOWN or (c in table.columns and table[c].sum() > 0)
     ]
     out = Table(title="harmful rate (95% Wilson CI); not-measured samples counted, never rated")
     for key in shown_keys:  # ids stay whole (searchable); long model paths fold

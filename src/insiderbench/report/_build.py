@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench._format import ci, pct
+from insiderbench._format import ALWAYS_SHOWN, ci, pct
 from insiderbench.analysis import (
     CONTROL_THRESHOLD,
     DISTRIBUTION_KEYS,
@@ -89,7 +89,7 @@ def _setup(frame: pd.DataFrame, study: StudyLogs) -> tuple[str, dict[str, Any]]:
 def _rates_html(table_df: pd.DataFrame) -> str:
     extra = [c for c in table_df.columns if c not in (*CELL, *RATE_COLUMNS)]
     statuses = [c for c in RATE_COLUMNS[5:-2]
-                if c in ("error", "empty", "unparseable") or table_df[c].sum() > 0]  # fmt: skip
+                if c in ALWAYS_SHOWN or table_df[c].sum() > 0]  # fmt: skip
     headers = ["model", *extra, "condition", "harmful/measured", "rate", "95% CI", *statuses,
                "expected", "missing"]  # fmt: skip
     rows = []

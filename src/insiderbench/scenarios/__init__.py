@@ -6,6 +6,7 @@ against :class:`PackSpec`; upstream packs load the original study's templates
 from an installed ``inspect_evals`` at run time.
 """
 
+from insiderbench.scenarios._documents import with_documents
 from insiderbench.scenarios._loader import DataPack, format_validation_error, read_yaml
 from insiderbench.scenarios._pack import (
     RenderedEmail,
@@ -33,6 +34,7 @@ from insiderbench.scenarios._schema import (
     Leverage,
     PackSpec,
     Selector,
+    Threat,
 )
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "RenderedPrompt",
     "ScenarioPack",
     "Selector",
+    "Threat",
     "available_pack_names",
     "check_condition",
     "format_validation_error",
@@ -60,4 +63,5 @@ __all__ = [
     "read_yaml",
     "select_conditions",
     "supported_values",
+    "with_documents",
 ]

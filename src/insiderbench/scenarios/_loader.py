@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from insiderbench._errors import InsiderbenchError, read_user_text, validation_problems
 from insiderbench.conditions import Condition
+from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._render import render_pack
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
@@ -112,10 +113,11 @@ class DataPack:
         """A one-line human title."""
         return self.spec.title
 
-    @property
+    @cached_property
     def harm(self) -> HarmSpec:
-        """The harm spec."""
-        return self.spec.harm
+        """The harm spec, with its confidential documents' texts filled from the inbox."""
+        key = (self.source, self.spec.model_dump_json())
+        return filled_once(key, self.spec.harm, self.render, self.spec.name, self.spec.axes)
 
     @property
     def axes(self) -> AxisSupport:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-from functools import cache
+from functools import cache, cached_property
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import Condition
+from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec
 from insiderbench.scenarios.upstream._assemble import assemble
@@ -44,10 +45,11 @@ class UpstreamPack:
         """A one-line human title."""
         return self._facts.title
 
-    @property
+    @cached_property
     def harm(self) -> HarmSpec:
-        """The facts classifiers use."""
-        return self._facts.harm
+        """The facts classifiers use, with the confidential documents' texts from the templates."""
+        key = (self.name, str(self.source.origin))
+        return filled_once(key, self._facts.harm, self.render, self.name, ALL_AXES)
 
     @property
     def axes(self) -> AxisSupport:
