@@ -30,7 +30,7 @@ from insiderbench.classify._judge import configured_grader
 from insiderbench.classify._record import HARM_SCORER, Policy, SampleRecord, Status
 from insiderbench.classify._verdict import classify_response, resolve_policy
 from insiderbench.conditions import Condition
-from insiderbench.scenarios import get_pack
+from insiderbench.scenarios import get_pack, harm_for
 
 NOT_MEASURED = "N"
 """The score value of a sample that was not measured."""
@@ -194,7 +194,7 @@ def harm_scorer(
         condition = Condition.from_id(str(meta.get("condition_id", state.sample_id)))
         output = state.output
         record = await classify_response(
-            pack.harm,
+            harm_for(pack, condition),
             output.completion,
             scenario=pack.name,
             reasoning=output_reasoning(output),

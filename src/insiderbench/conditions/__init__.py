@@ -12,6 +12,7 @@ from insiderbench.conditions._axes import (
 )
 from insiderbench.conditions._condition import Condition
 from insiderbench.conditions._grid import expand, unique
+from insiderbench.conditions._perturbations import Framing, Order, Perturbations
 
 __all__ = [
     "GOAL_TYPES_WITHOUT_VALUE",
@@ -19,8 +20,11 @@ __all__ = [
     "REAL_GOAL_VALUES",
     "Condition",
     "Extra",
+    "Framing",
     "GoalType",
     "GoalValue",
+    "Order",
+    "Perturbations",
     "Urgency",
     "allowed_goal_values",
     "expand",

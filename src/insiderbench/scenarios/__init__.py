@@ -13,6 +13,7 @@ from insiderbench.scenarios._pack import (
     ScenarioPack,
     supported_values,
 )
+from insiderbench.scenarios._perturb import harm_for, perturb_render
 from insiderbench.scenarios._registry import (
     BUILTIN_PACKS,
     PACK_PATH_ENV,
@@ -51,8 +52,10 @@ __all__ = [
     "check_condition",
     "format_validation_error",
     "get_pack",
+    "harm_for",
     "pack_conditions",
     "pack_names",
+    "perturb_render",
     "read_yaml",
     "select_conditions",
     "supported_values",
