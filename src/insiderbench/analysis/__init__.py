@@ -13,14 +13,36 @@ from insiderbench.analysis._contrasts import (
     control_flags,
     standard_contrasts,
 )
+from insiderbench.analysis._hypotheses import (
+    HYPOTHESIS_COLUMNS,
+    hypotheses_from,
+    judge_hypotheses,
+    load_preregistrations,
+)
 from insiderbench.analysis._load import AXES, COLUMNS, load_samples
+from insiderbench.analysis._power import (
+    holm,
+    n_for_difference,
+    n_for_interval_within,
+    n_for_width,
+)
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
+from insiderbench.analysis._sensitivity import (
+    DEFAULT_DELTA,
+    SENSITIVITY_COLUMNS,
+    sensitivity,
+    verdict_line,
+    with_perturbation_columns,
+)
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 
 __all__ = [
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
+    "DEFAULT_DELTA",
+    "HYPOTHESIS_COLUMNS",
+    "SENSITIVITY_COLUMNS",
     "RATE_COLUMNS",
     "Difference",
     "Proportion",
@@ -28,11 +50,21 @@ __all__ = [
     "contrast",
     "control_flags",
     "find_logs",
+    "holm",
+    "hypotheses_from",
+    "judge_hypotheses",
+    "load_preregistrations",
     "load_samples",
+    "n_for_difference",
+    "n_for_interval_within",
+    "n_for_width",
     "newcombe",
     "normalise_by",
     "rates",
     "rates_records",
+    "sensitivity",
     "standard_contrasts",
+    "verdict_line",
     "wilson",
+    "with_perturbation_columns",
 ]
