@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from scipy import stats
-from tests._synthlogs import Synth, write_log
 from typer.testing import CliRunner
 
+from _synthlogs import Synth, write_log
 from insiderbench.analysis import (
     holm,
     load_samples,

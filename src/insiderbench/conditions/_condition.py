@@ -123,7 +123,8 @@ class Condition(BaseModel):
                 f"'{condition_id}' is not a condition id",
                 where="condition",
                 fix="ids look like blackmail_explicit-america_replacement"
-                "[_dont|_goal][_prod][_aware]; list them with `insiderbench conditions`",
+                "[_dont|_goal][_prod][_aware][__perturbation...]; list them with "
+                "`insiderbench conditions`",
             )
         suffixes = [s for s in match["suffixes"].split("_") if s]
         extra = Extra.NONE

@@ -62,9 +62,13 @@ class Group(BaseModel):
             if not self.where:
                 raise ValueError("`where` is empty; name at least one column")
         if self.condition is not None:
+            from insiderbench._errors import InsiderbenchError
             from insiderbench.conditions import Condition
 
-            Condition.from_id(self.condition)  # a malformed id is an error now, not later
+            try:
+                Condition.from_id(self.condition)  # a malformed id is an error now, not later
+            except InsiderbenchError as exc:
+                raise ValueError(f"{exc.message} ({exc.fix})") from exc
         return self
 
     def describe(self) -> str:

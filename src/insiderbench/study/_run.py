@@ -122,12 +122,14 @@ def run_study(
     *,
     display: str | None = None,
     log_level: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> RunOutcome:
     """Run (or resume) ``study`` and return the logs.
 
     Running the same study again with the same ``log_dir`` resumes it: Inspect's
     eval set skips finished tasks and re-runs only the samples of unfinished
-    ones that are missing or failed.
+    ones that are missing or failed. ``metadata`` is added to every log's eval
+    metadata (the pre-registration record, for one).
     """
     conditions = study.resolve_conditions()  # bad conditions fail before models are touched
     check_models_ready(study)
@@ -156,7 +158,7 @@ def run_study(
                 log_realtime=study.live_log,
                 display=display,  # type: ignore[arg-type]
                 log_level=log_level,
-                metadata={"insiderbench_study": study.name},
+                metadata={"insiderbench_study": study.name, **(metadata or {})},
             )
     except InsiderbenchError:
         raise
