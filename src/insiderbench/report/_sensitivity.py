@@ -103,10 +103,16 @@ def sensitivity_html(sens: pd.DataFrame, delta: float = DEFAULT_DELTA) -> str:
 
 def hypotheses_html(hyps: pd.DataFrame, prereg: list[dict[str, Any]]) -> str:
     """Pre-registered hypotheses with their verdicts, and what is exploratory."""
-    if not prereg:
+    if hyps.empty:
+        files = "".join(
+            f" The study file <code>{esc(r.get('file'))}</code> (SHA-256 "
+            f"<code>{esc(str(r.get('sha256'))[:16])}…</code>) was recorded at "
+            f"{esc(r.get('registered_at'))}."
+            for r in prereg
+        )
         return (
-            '<p class="none">No hypotheses were pre-registered in the study file, so every '
-            "contrast and sensitivity comparison in this report is exploratory.</p>"
+            '<p class="none">No hypotheses were pre-registered, so every contrast and '
+            f"sensitivity comparison in this report is exploratory.{files}</p>"
         )
     head = "".join(
         f"<p>Pre-registered in <code>{esc(r.get('file'))}</code> (SHA-256 "
