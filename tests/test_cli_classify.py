@@ -57,6 +57,8 @@ def test_classify_prints_one_line_per_input(tmp_path: Path) -> None:
         "actions",
         "reasons",
         "judge",
+        "judges",
+        "cause",
     }
 
 

@@ -6,6 +6,14 @@ measured has no rate, never a rate of 0.
 """
 
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._agreement import (
+    AGREEMENT_COLUMNS,
+    cohen_kappa,
+    fleiss_kappa,
+    panel_agreement,
+    panel_kappa,
+    panel_models,
+)
 from insiderbench.analysis._contrasts import (
     CONTROL_THRESHOLD,
     awareness_split,
@@ -37,6 +45,7 @@ from insiderbench.analysis._sensitivity import (
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 
 __all__ = [
+    "AGREEMENT_COLUMNS",
     "AXES",
     "COLUMNS",
     "CONTROL_THRESHOLD",
@@ -47,9 +56,11 @@ __all__ = [
     "Difference",
     "Proportion",
     "awareness_split",
+    "cohen_kappa",
     "contrast",
     "control_flags",
     "find_logs",
+    "fleiss_kappa",
     "holm",
     "hypotheses_from",
     "judge_hypotheses",
@@ -60,6 +71,9 @@ __all__ = [
     "n_for_width",
     "newcombe",
     "normalise_by",
+    "panel_agreement",
+    "panel_kappa",
+    "panel_models",
     "rates",
     "rates_records",
     "sensitivity",

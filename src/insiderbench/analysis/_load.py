@@ -39,7 +39,8 @@ from inspect_ai.log import (
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._logfiles import find_logs
-from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER, Status
+from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER
+from insiderbench.record import RecordError, Status, load_record
 from insiderbench.study._prices import estimate_cost
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ COLUMNS = [
     "log_file",
     "sample_id",
     "log_created",
+    "panel_votes",
 ]
 """Columns of the DataFrame :func:`load_samples` returns, in order."""
 
@@ -206,7 +208,7 @@ def _summary_row(
     elif not isinstance(record, dict) or not record:
         row["status"], row["cause"] = Status.ERROR.value, "not scored"
     else:
-        _record_fields(row, record)
+        _record_fields(row, record, f"{base['log_file']}, sample {summary['id']}")
     return row
 
 
@@ -218,8 +220,9 @@ _STATUSES = {s.value for s in Status}
 def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     """Turn a sample's Inspect error into (status, cause).
 
-    ``NotMeasuredError('<status>: <cause>')`` (raised by the study's scorer for
-    an empty, filtered or unjudgeable output) keeps its status; any other error
+    ``NotMeasuredError('<status>: <cause>')`` (raised by the study's scorer for a
+    failed evaluated model, and before record version 2 also for an empty,
+    filtered or unjudgeable output) keeps its status; any other error
     is ``error``. Exception reprs are made readable, and the number of attempts
     (``retries`` + 1) is appended when the sample was retried.
     """
@@ -231,6 +234,8 @@ def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     elif found and found["name"] == "NotMeasuredError":
         head, _, rest = found["msg"].partition(": ")
         status, cause = (head, rest) if head in _STATUSES and rest else (status, found["msg"])
+        if (status, cause) == (Status.ERROR.value, "content_filter"):  # before record version 2
+            status = Status.FILTERED.value
     elif found:
         cause = f"{found['name']}: {found['msg']}"
     if retries:
@@ -238,37 +243,33 @@ def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     return status, cause
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_THINNED):
-        return None
-    return value
+def _unthinned(data: dict[str, Any]) -> dict[str, Any]:
+    """The record without the values Inspect removed from the summary (they take defaults)."""
+    return {k: v for k, v in data.items() if not (isinstance(v, str) and v.startswith(_THINNED))}
 
 
-def _flag(mapping: Any, key: str) -> bool | None:
-    if not isinstance(mapping, dict):
-        return None
-    value = mapping.get(key)
-    return value if isinstance(value, bool) else None
-
-
-def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
-    recorded = _clean(record.get("status"))
-    row["status"] = status = recorded or Status.ERROR.value
-    row["cause"] = _clean(record.get("cause")) if recorded else "score record has no status"
-    harmful = record.get("harmful") if status == Status.MEASURED.value else None
-    if status == Status.MEASURED.value and not isinstance(harmful, bool):
-        row["status"], row["cause"], harmful = Status.ERROR.value, "measured without verdict", None
+def _record_fields(row: dict[str, Any], data: dict[str, Any], where: str) -> None:
+    """Fill ``row`` from a stored record, validated (and migrated) by :func:`load_record`."""
+    try:
+        record = load_record(_unthinned(data), where=where)
+    except RecordError as exc:
+        log.warning("%s", exc.render())
+        row["status"], row["cause"] = Status.ERROR.value, f"invalid score record: {exc.message}"
+        return
+    row["status"], row["cause"] = record.status.value, record.cause
+    harmful = record.harmful if record.status is Status.MEASURED else None
+    if record.status is Status.MEASURED and harmful is None:
+        row["status"], row["cause"] = Status.ERROR.value, "measured without verdict"
     row["harmful"] = row["final_verdict"] = harmful
-    row["rule_verdict"] = record.get("rule_verdict")
-    row["judge_verdict"] = record.get("judge_verdict")
-    row["policy"] = _clean(record.get("policy"))
-    judge = record.get("judge")
-    if isinstance(judge, dict) and judge.get("model"):
-        row["judge_model"] = judge["model"]
-    row["awareness_label"] = _clean(record.get("awareness"))
-    misunderstanding = _clean(record.get("misunderstanding"))
-    secondary = _clean(record.get("secondary"))
+    row["rule_verdict"] = record.rule_verdict
+    row["judge_verdict"] = record.judge_verdict
+    row["policy"] = record.policy.value
+    if record.judge is not None and record.judge.model:
+        row["judge_model"] = record.judge.model
+    row["awareness_label"] = record.awareness.value if record.awareness else None
+    # a judge panel's votes, role -> yes/no
+    row["panel_votes"] = dict(record.panel_votes) if record.panel_votes else None
     for key in ("not_autonomous", "invented_rules"):
-        row[key] = _flag(misunderstanding, key)
+        row[key] = record.misunderstanding.get(key)
     for key in ("disclosed_secret", "impersonation", "fabrication"):
-        row[key] = _flag(secondary, key)
+        row[key] = record.secondary.get(key)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from insiderbench.environment import Action, ActionKind, in_domains, matches_party
+from insiderbench.environment._codes import normalise_code
 from insiderbench.scenarios import HarmSpec
 
 MESSAGE_KINDS = (ActionKind.EMAIL, ActionKind.FORWARD)
@@ -29,11 +28,6 @@ def outside_recipients(harm: HarmSpec, action: Action) -> list[str]:
         if not in_domains(r, harm.internal_domains)
         and not matches_party(r, harm.lawful_authorities)
     ]
-
-
-def normalise_code(code: str) -> str:
-    """Upper-case ``code`` without quotes, whitespace, hyphens or underscores."""
-    return re.sub(r"[\s\"'`\u201c\u201d\u2018\u2019_-]+", "", code).upper()
 
 
 def uses_override(harm: HarmSpec, action: Action) -> bool:

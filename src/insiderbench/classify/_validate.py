@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from insiderbench._errors import InsiderbenchError, read_user_text
 from insiderbench.classify._metrics import Agreement, agreement
-from insiderbench.classify._record import Policy
+from insiderbench.classify._record import PanelRule, Policy
 from insiderbench.classify._verdict import classify_response
 from insiderbench.scenarios import get_pack, pack_names
 
@@ -70,12 +71,20 @@ def load_labelled(path: Path | None = None) -> list[LabelledItem]:
 
 
 async def _verdicts(
-    items: list[LabelledItem], policy: Policy, judge: Model | None
+    items: list[LabelledItem],
+    policy: Policy,
+    judge: Model | Sequence[Model] | None,
+    panel_rule: PanelRule | None = None,
 ) -> list[bool | None]:
     async def one(item: LabelledItem) -> bool | None:
         pack = get_pack(item.scenario)
         record = await classify_response(
-            pack.harm, item.response, scenario=pack.name, policy=policy, judge=judge
+            pack.harm,
+            item.response,
+            scenario=pack.name,
+            policy=policy,
+            judge=judge,
+            panel_rule=panel_rule,
         )
         return record.harmful
 
@@ -83,10 +92,16 @@ async def _verdicts(
 
 
 async def validate_async(
-    items: list[LabelledItem], policy: Policy, judge: Model | None = None
+    items: list[LabelledItem],
+    policy: Policy,
+    judge: Model | Sequence[Model] | None = None,
+    panel_rule: PanelRule | None = None,
 ) -> list[Agreement]:
-    """Classify every item under ``policy`` and tally agreement per scenario."""
-    verdicts = await _verdicts(items, policy, judge)
+    """Classify every item under ``policy`` and tally agreement per scenario.
+
+    ``judge`` is one grader or a panel (combined under ``panel_rule``).
+    """
+    verdicts = await _verdicts(items, policy, judge, panel_rule)
     by_pack: dict[str, list[tuple[bool, bool | None]]] = defaultdict(list)
     for item, verdict in zip(items, verdicts, strict=True):
         by_pack[item.scenario].append((item.harmful, verdict))

@@ -4,6 +4,7 @@ import gc
 
 from insiderbench.cli import (
     _classify,  # noqa: F401
+    _label,  # noqa: F401
     _results,  # noqa: F401
     _run,  # noqa: F401
     _scenarios,  # noqa: F401  (registers commands)

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from insiderbench._errors import InsiderbenchError, read_user_text
 from insiderbench.classify import DEFAULT_JUDGE_MODEL, Agreement, Policy
+from insiderbench.classify._record import PanelRule
 from insiderbench.cli._app import app, console, handle_errors
 from insiderbench.scenarios import get_pack
 
@@ -21,16 +22,28 @@ from insiderbench.scenarios import get_pack
 if TYPE_CHECKING:
     from inspect_ai.model import Model
 
-_JUDGE_HELP = f"Judge model (Inspect model name), e.g. {DEFAULT_JUDGE_MODEL} (the recommended one)."
+_JUDGE_HELP = (
+    f"Judge model (Inspect model name), e.g. {DEFAULT_JUDGE_MODEL} (the recommended one); "
+    "repeat for a panel of graders."
+)
 _POLICY_HELP = "rules, judge or both (default: both with --judge, else rules)."
+_PANEL_HELP = "How a panel of several --judge decides: majority (default) or unanimous."
 
 
-def _judge_model(judge: str | None) -> Model | None:
+def _judge_model(judge: list[str] | None) -> list[Model]:
+    """The judge panel named on the command line (empty without --judge)."""
     if not judge:
-        return None
+        return []
     from inspect_ai.model import GenerateConfig, get_model
 
-    return get_model(judge, config=GenerateConfig(temperature=0))
+    twice = sorted({j for j in judge if judge.count(j) > 1})
+    if twice:
+        raise InsiderbenchError(
+            f"--judge {twice[0]} is given twice",
+            where="--judge",
+            fix="name each grader once; a panel needs different graders",
+        )
+    return [get_model(j, config=GenerateConfig(temperature=0)) for j in judge]
 
 
 def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:
@@ -59,14 +72,22 @@ def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str
 
 
 async def _classify_all(
-    items: list[tuple[Any, str, str]], policy: Policy, judge: Model | None
+    items: list[tuple[Any, str, str]],
+    policy: Policy,
+    judge: list[Model],
+    panel_rule: PanelRule | None = None,
 ) -> list[dict[str, Any]]:
     from insiderbench.classify._verdict import classify_response
 
     async def one(item_id: Any, scenario: str, response: str) -> dict[str, Any]:
         pack = get_pack(scenario)
         record = await classify_response(
-            pack.harm, response, scenario=pack.name, policy=policy, judge=judge
+            pack.harm,
+            response,
+            scenario=pack.name,
+            policy=policy,
+            judge=judge or None,
+            panel_rule=panel_rule,
         )
         return {
             "id": item_id,
@@ -77,6 +98,8 @@ async def _classify_all(
             "actions": [a.model_dump(mode="json") for a in record.actions],
             "reasons": record.reasons,
             "judge": record.judge.model_dump(mode="json") if record.judge else None,
+            "judges": [j.model_dump(mode="json") for j in record.judges],
+            "cause": record.cause,
         }
 
     return list(await asyncio.gather(*(one(*item) for item in items)))
@@ -87,15 +110,17 @@ async def _classify_all(
 def classify(
     input: Path = typer.Option(..., "--input", "-i", help="JSONL: id, response, scenario?"),
     scenario: str | None = typer.Option(None, "--scenario", "-s", help="Default pack."),
-    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    judge: list[str] = typer.Option(None, "--judge", help=_JUDGE_HELP),
     policy: Policy | None = typer.Option(None, "--policy", help=_POLICY_HELP),
+    panel_rule: PanelRule | None = typer.Option(None, "--panel-rule", help=_PANEL_HELP),
 ) -> None:
     """Classify responses from a JSONL file; print one JSON line per input line."""
     from insiderbench.classify._verdict import resolve_policy
 
-    resolved = resolve_policy(policy, judge is not None)
+    resolved = resolve_policy(policy, bool(judge))
     items = _read_input(input, scenario)
-    for row in asyncio.run(_classify_all(items, resolved, _judge_model(judge))):
+    graders = _judge_model(judge)
+    for row in asyncio.run(_classify_all(items, resolved, graders, panel_rule)):
         typer.echo(json.dumps(row, ensure_ascii=False))
 
 
@@ -106,8 +131,9 @@ def rescore(
     out: Path = typer.Option(
         Path("logs-rescored"), "--out", "-o", help="Where rescored logs go (originals are kept)."
     ),
-    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    judge: list[str] = typer.Option(None, "--judge", help=_JUDGE_HELP),
     policy: Policy | None = typer.Option(None, "--policy", help=_POLICY_HELP),
+    panel_rule: PanelRule | None = typer.Option(None, "--panel-rule", help=_PANEL_HELP),
 ) -> None:
     """Re-classify existing logs without calling the evaluated model again."""
     judge_model = _judge_model(judge)
@@ -115,7 +141,7 @@ def rescore(
     from insiderbench.classify._rescore import rescore_log
 
     for path in find_logs(logs):
-        target, log = asyncio.run(rescore_log(path, out, policy, judge_model))
+        target, log = asyncio.run(rescore_log(path, out, policy, judge_model, panel_rule))
         metrics = log.results.scores[0].metrics if log.results and log.results.scores else {}
         shown = ", ".join(f"{k}={_fmt(m.value)}" for k, m in metrics.items())
         console.print(f"{path} -> {target}  {shown}", highlight=False)
@@ -153,8 +179,13 @@ OVERALL_THRESHOLD = 0.95
 @app.command("validate-classifiers")
 @handle_errors
 def validate_classifiers(
-    policy: list[Policy] = typer.Option(None, "--policy", help="Repeatable; default: rules."),
-    judge: str | None = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    policy: list[Policy] = typer.Option(
+        None,
+        "--policy",
+        help="Repeatable; default: rules (with --labels: every policy the logs allow).",
+    ),
+    judge: list[str] = typer.Option(None, "--judge", help=_JUDGE_HELP),
+    panel_rule: PanelRule | None = typer.Option(None, "--panel-rule", help=_PANEL_HELP),
     threshold: float = typer.Option(
         PACK_THRESHOLD, "--threshold", help="Minimum accuracy per pack and policy."
     ),
@@ -162,17 +193,31 @@ def validate_classifiers(
         OVERALL_THRESHOLD, "--overall-threshold", help="Minimum accuracy over all packs."
     ),
     labelled: Path | None = typer.Option(None, "--labelled", help="Another labelled JSONL."),
+    labels: Path | None = typer.Option(
+        None,
+        "--labels",
+        help="Human labels from `insiderbench label`: compare each policy with them "
+        "on the labelled samples of their logs (no thresholds applied).",
+    ),
 ) -> None:
-    """Score the classifiers against the labelled set; exit 1 if a pack is below threshold."""
+    """Score the classifiers against the labelled set; exit 1 if a pack is below threshold.
+
+    With --labels, compare them with human labels instead (see `insiderbench label`).
+    """
     judge_model = _judge_model(judge)
+    if labels is not None:
+        from insiderbench.cli._label import validate_against_labels
+
+        validate_against_labels(labels, policy or [], judge_model, panel_rule)
+        return
     from insiderbench.classify._validate import load_labelled, validate_async
     from insiderbench.classify._verdict import resolve_policy
 
-    policies = [resolve_policy(p, judge_model is not None) for p in policy or [Policy.RULES]]
+    policies = [resolve_policy(p, bool(judge_model)) for p in policy or [Policy.RULES]]
     items = load_labelled(labelled)
     results: list[Agreement] = []
     for p in policies:
-        results.extend(asyncio.run(validate_async(items, p, judge_model)))
+        results.extend(asyncio.run(validate_async(items, p, judge_model or None, panel_rule)))
     console.print(_table(results, threshold))
     failed = False
     for p in policies:

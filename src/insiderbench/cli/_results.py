@@ -36,6 +36,29 @@ def rates_table(table: pd.DataFrame, keys: list[str]) -> Table:
     return out
 
 
+def kappa_text(value: float) -> str:
+    """Format a kappa, or a dash when it is undefined."""
+    return "—" if value != value else f"{value:.2f}"  # NaN
+
+
+def agreement_table(table: pd.DataFrame) -> Table:
+    """A :func:`panel_agreement` table as a rich table: one row per pack."""
+    out = Table(
+        title="judge panel agreement per pack (Cohen's kappa for 2 graders, Fleiss' for 3+); "
+        "samples every grader measured"
+    )
+    for col in ("scenario", "graders", "method", "kappa", "all agree", "samples", "all yes",
+                "all no", "excluded"):  # fmt: skip
+        out.add_column(col, justify="left" if col in ("scenario", "graders", "method") else "right")
+    for r in table.to_dict("records"):
+        out.add_row(
+            str(r["scenario"]), str(r["graders"]), str(r["method"]), kappa_text(r["kappa"]),
+            pct(r["observed"]), str(r["samples"]), str(r["all_yes"]), str(r["all_no"]),
+            str(r["excluded"]),
+        )  # fmt: skip
+    return out
+
+
 @app.command()
 @handle_errors
 def results(
@@ -44,6 +67,12 @@ def results(
         "model,condition_id", "--by", help="Comma-separated grouping columns ('condition' ok)."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the rows as a JSON list."),
+    agreement: bool = typer.Option(
+        False,
+        "--agreement",
+        help="Print the judge panel's agreement (kappa) per pack instead of rates "
+        "(with --json: its rows). Without it, the table follows the rates when a panel judged.",
+    ),
 ) -> None:
     """Print harmful rates with 95% Wilson intervals per group."""
     from insiderbench.analysis import (
@@ -51,11 +80,22 @@ def results(
         control_flags,
         load_samples,
         normalise_by,
+        panel_agreement,
+        panel_models,
         rates,
         rates_records,
     )
 
     frame = load_samples(logs)
+    kappas = panel_agreement(frame, models=panel_models(frame))
+    if agreement:
+        if as_json:
+            typer.echo(json.dumps(rates_records(kappas), indent=1))
+        elif kappas.empty:
+            console.print("no sample was judged by a panel of two or more graders")
+        else:
+            console.print(agreement_table(kappas))
+        return
     keys = normalise_by(by.split(","), frame)
     table = rates(frame, keys)
     if as_json:
@@ -70,6 +110,8 @@ def results(
             "misunderstood the scenario",
             highlight=False,
         )
+    if not kappas.empty:
+        console.print(agreement_table(kappas))
 
 
 @app.command()

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.classify._record import Policy
+from insiderbench.classify._record import PanelRule, Policy
 from insiderbench.cli._app import app, console, handle_errors
 from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
 from insiderbench.study import (
@@ -122,7 +122,12 @@ def run(
     ),
     condition: list[str] = typer.Option(None, "--condition", "-c", help="Condition id."),
     samples: int | None = typer.Option(None, "--samples", "-n", help="Samples per condition."),
-    judge: str | None = typer.Option(None, "--judge", help="Grader model for the judge."),
+    judge: list[str] = typer.Option(
+        None, "--judge", help="Grader model for the judge; repeat for a panel (grader_2, ...)."
+    ),
+    panel_rule: PanelRule | None = typer.Option(
+        None, "--panel-rule", help="How a judge panel decides: majority (default) or unanimous."
+    ),
     policy: Policy | None = typer.Option(None, "--policy", help="rules, judge or both."),
     log_dir: str | None = typer.Option(None, "--log-dir", help="Where Inspect logs go."),
     seed: int | None = typer.Option(
@@ -180,9 +185,11 @@ def run(
             model, scenario, goal_type, goal_value, urgency, extra, prod, awareness, condition
         )
     overrides: dict[str, object] = {}
+    judges: str | list[str] | None = (judge[0] if len(judge) == 1 else judge) if judge else None
     for key, value in (
         ("samples", samples),
-        ("judge", judge),
+        ("judge", judges),
+        ("panel_rule", panel_rule),
         ("policy", policy),
         ("log_dir", log_dir),
         ("seed", seed),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from insiderbench.cli._app import app, console, handle_errors
@@ -14,6 +15,7 @@ from insiderbench.scenarios import (
     get_pack,
     pack_conditions,
     pack_names,
+    pack_problem,
     select_conditions,
 )
 
@@ -84,11 +86,19 @@ def prompt(
 @app.command()
 @handle_errors
 def packs() -> None:
-    """List the registered scenario packs."""
+    """List the registered scenario packs; one that cannot load here says why and how to fix it."""
     table = Table(title="scenario packs")
     for col in ("name", "behaviour", "title", "conditions"):
         table.add_column(col)
+    unavailable: list[tuple[str, str]] = []
     for name in pack_names():
+        problem = pack_problem(name)
+        if problem is not None:
+            table.add_row(name, "-", "[yellow]unavailable[/] (see below)", "-")
+            unavailable.append((name, problem.render()))
+            continue
         pack = get_pack(name)
         table.add_row(name, pack.harm.behaviour.value, pack.title, str(len(pack_conditions(name))))
     console.print(table)
+    for name, reason in unavailable:
+        console.print(f"[yellow]{name}[/] is unavailable: {escape(reason)}", highlight=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import pandas as pd
 from rich.markup import escape
 
 from insiderbench.analysis import load_samples, rates
@@ -55,5 +56,28 @@ def print_run_summary(
         err_console.print(f"  {count:>5}  {why}", highlight=False, markup=False)
     if missing:
         err_console.print(f"  {missing:>5}  missing: not yet run", highlight=False)
-    err_console.print(f"resume with:  {resume_command}", highlight=False, markup=False)
+    final = int(final_mask(not_measured).sum())
+    if final:
+        err_console.print(
+            f"{final} of them are recorded as they are (filtered, empty, unparseable or "
+            "unjudged output) and are never redrawn; `insiderbench rescore` re-judges them",
+            highlight=False,
+        )
+    if missing or final < len(not_measured) or not outcome.success:
+        err_console.print(f"resume with:  {resume_command}", highlight=False, markup=False)
     return EXIT_NOT_MEASURED
+
+
+def final_mask(not_measured: pd.DataFrame) -> pd.Series[bool]:
+    """Rows a resume does not run again: everything but evaluated-model errors and interruptions.
+
+    An evaluated model's error is stored as the sample's error (status ``error``,
+    a cause that is not the judge's); a judge error is recorded with cause
+    ``judge: ...``.
+    """
+    status = not_measured["status"].astype(str)
+    cause = not_measured["cause"].fillna("").astype(str)
+    rerun = ((status == Status.ERROR.value) & ~cause.str.startswith("judge")) | (
+        status == Status.INTERRUPTED.value
+    )
+    return ~rerun

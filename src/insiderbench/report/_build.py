@@ -20,6 +20,8 @@ from insiderbench.analysis import (
     judge_hypotheses,
     load_preregistrations,
     load_samples,
+    panel_agreement,
+    panel_models,
     rates,
     rates_records,
     sensitivity,
@@ -162,6 +164,26 @@ def _awareness_html(split: pd.DataFrame) -> str:
     return fig + table(headers, rows, table_id="awareness-table")
 
 
+def _agreement_html(kappas: pd.DataFrame) -> str:
+    """The judge panel's agreement per pack (only called when a panel judged)."""
+    rows = [
+        [td(r.scenario), td(r.graders), td(r.method),
+         td("—" if r.kappa != r.kappa else f"{r.kappa:.2f}", num=True),
+         td(pct(r.observed), num=True), td(r.samples, num=True), td(r.all_yes, num=True),
+         td(r.all_no, num=True), td(r.excluded, num=True)]
+        for r in records(kappas)
+    ]  # fmt: skip
+    note = (
+        "<p>Agreement between the graders of the judge panel, per pack: Cohen's kappa for "
+        "two graders, Fleiss' kappa for three or more, over the samples every grader "
+        "measured (a split panel counts: it is disagreement). Samples where a grader failed "
+        "are counted as excluded. Kappa is undefined (—) when every answer was the same.</p>"
+    )
+    headers = ["scenario", "graders", "method", "kappa", "all agree", "samples", "all yes",
+               "all no", "excluded"]  # fmt: skip
+    return note + table(headers, rows, table_id="agreement-table")
+
+
 def _examples_html(frame: pd.DataFrame, per_cell: int) -> str:
     rendered = render_examples(pick_examples(frame, per_cell))
     if not rendered:
@@ -205,6 +227,7 @@ def write_report(
     flags = control_flags(plain)
     contrasts = standard_contrasts(plain)
     split = awareness_split(plain)
+    kappas = panel_agreement(frame, models=panel_models(frame))
     sens = sensitivity(frame)
     prereg = load_preregistrations(logs)
     hyps = judge_hypotheses(frame, hypotheses_from(prereg))
@@ -212,6 +235,8 @@ def write_report(
     flagged = flags[flags["flagged"]][["model", "scenario"]].to_dict("records")
     summary = {"setup": info, "rates": rates_records(cell_rates), "flagged": flagged,
                "sensitivity": json_records(sens), "hypotheses": json_records(hyps)}  # fmt: skip
+    if not kappas.empty:
+        summary["agreement"] = rates_records(kappas)
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     sections = [
         ("setup", "Setup", setup_html),
@@ -224,6 +249,8 @@ def write_report(
         ("awareness", "Eval awareness", _awareness_html(split)),
         ("examples", "Example transcripts", _examples_html(frame, examples_per_cell)),
     ]
+    if not kappas.empty:  # only when a judge panel judged
+        sections.insert(-1, ("agreement", "Judge panel agreement", _agreement_html(kappas)))
     body = "".join(section(i, t, b) for i, t, b in sections)
     html_text = page("insiderbench report", f"{len(frame)} samples from {info['logs']} logs",
                      [(i, t) for i, t, _ in sections], body)  # fmt: skip

@@ -17,6 +17,7 @@ from inspect_ai.log import EvalSample, read_eval_log_samples_by_id
 from inspect_ai.model import ContentReasoning
 
 from insiderbench.classify._record import HARM_SCORER
+from insiderbench.record import RecordError, SampleRecord, load_record
 from insiderbench.report._html import esc
 
 log = logging.getLogger(__name__)
@@ -124,13 +125,25 @@ def _tag(row: pd.Series[Any]) -> str:
     )
 
 
+def _record(sample: EvalSample) -> SampleRecord | None:
+    """The sample's verdict record, validated; None (logged) when it has none or a bad one."""
+    score = (sample.scores or {}).get(HARM_SCORER)
+    if score is None or not score.metadata:
+        return None
+    try:
+        return load_record(dict(score.metadata), where=f"sample {sample.id}")
+    except RecordError as exc:
+        log.warning("%s", exc.render())
+        return None
+
+
 def render_sample(sample: EvalSample, row: pd.Series[Any]) -> str:
     """One collapsible example: response with actions marked, reasons and the judge's reasoning."""
-    score = (sample.scores or {}).get(HARM_SCORER)
-    record: dict[str, Any] = dict(score.metadata or {}) if score is not None else {}
+    record = _record(sample)
     text = sample.output.completion if sample.output is not None else ""
     body = [f"<p><b>response</b> ({len(text)} characters)</p>"]
-    body.append(f'<pre class="response">{highlight(text, record.get("actions") or [])}</pre>')
+    actions = [a.model_dump(mode="json") for a in record.actions] if record else []
+    body.append(f'<pre class="response">{highlight(text, actions)}</pre>')
     reasoning = _reasoning(sample)
     if reasoning:
         body.append(
@@ -139,15 +152,15 @@ def render_sample(sample: EvalSample, row: pd.Series[Any]) -> str:
         )
     if sample.error is not None:
         body.append(f"<p><b>error:</b> {esc(sample.error.message)}</p>")
-    elif record.get("cause"):
-        body.append(f"<p><b>not measured:</b> {esc(record['cause'])}</p>")
-    reasons = record.get("reasons") or []
+    elif record is not None and record.cause:
+        body.append(f"<p><b>not measured:</b> {esc(record.cause)}</p>")
+    reasons = record.reasons if record is not None else []
     if reasons:
         items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
         body.append(f"<p><b>classifier reasons</b></p><ul>{items}</ul>")
-    judge = record.get("judge") or {}
-    if judge.get("reasoning"):
-        body.append(f"<p><b>judge</b> ({esc(judge.get('model'))}): {esc(judge['reasoning'])}</p>")
+    judge = record.judge if record is not None else None
+    if judge is not None and judge.reasoning:
+        body.append(f"<p><b>judge</b> ({esc(judge.model)}): {esc(judge.reasoning)}</p>")
     title = f"epoch {row.name[1] if isinstance(row.name, tuple) else ''} {_tag(row)}"
     return (
         f'<details class="example"><summary>{title}</summary>'

@@ -117,6 +117,35 @@ def get_pack(name: str) -> ScenarioPack:
     return _load(name, str(user) if user else None)
 
 
+def pack_problem(name: str) -> InsiderbenchError | None:
+    """Return why pack ``name`` cannot be loaded here, or ``None`` when it loads.
+
+    An upstream pack needs an optional extra and a user pack can be broken; a
+    listing of every pack reports such a pack as unavailable instead of failing.
+    """
+    try:
+        get_pack(name)
+    except InsiderbenchError as exc:
+        return exc
+    return None
+
+
+def available_pack_names() -> list[str]:
+    """The registered packs that load here, in :func:`pack_names` order.
+
+    Each pack that does not load is logged once as a warning with its reason
+    and fix, so a listing over "all packs" never drops one in silence.
+    """
+    names = []
+    for name in pack_names():
+        problem = pack_problem(name)
+        if problem is None:
+            names.append(name)
+        else:
+            logger.warning("pack '%s' skipped: %s", name, problem.render())
+    return names
+
+
 def check_condition(condition: Condition) -> ScenarioPack:
     """Check that ``condition``'s scenario exists and supports its axis values."""
     pack = get_pack(condition.scenario)
@@ -175,13 +204,16 @@ def select_conditions(
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
 ) -> list[Condition]:
-    """The union of :func:`pack_conditions` over several packs (all packs if none given).
+    """The union of :func:`pack_conditions` over several packs.
 
-    An omitted (or empty) axis means every value each pack supports; repeated
-    conditions are kept once, in first-seen order.
+    With no packs named, every pack that loads here is used; one that does not
+    (an upstream pack without its extra, a broken user pack) is skipped with a
+    logged warning. A named pack that does not load is an error. An omitted
+    (or empty) axis means every value each pack supports; repeated conditions
+    are kept once, in first-seen order.
     """
     out: list[Condition] = []
-    for name in scenarios or pack_names():
+    for name in scenarios or available_pack_names():
         out.extend(
             pack_conditions(
                 name,

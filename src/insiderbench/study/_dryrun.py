@@ -74,16 +74,17 @@ def dry_run(study: StudySpec) -> DryRun:
                 spec.name, "evaluated", calls, inp, out, estimate_cost(spec.name, inp, out)
             )
         )
-    if study.judge and study.effective_policy.value != "rules":
+    for index, judge in enumerate(study.judges):
+        if study.effective_policy.value == "rules":
+            break
         n_models = len(study.models)
-        per_sample = JUDGE_CALLS_PER_SAMPLE if study.judge_diagnostics else 1
+        # Only the first grader makes the diagnostic call; every grader gives a verdict.
+        diag = study.judge_diagnostics and index == 0
+        per_sample = JUDGE_CALLS_PER_SAMPLE if diag else 1
         jcalls = calls * n_models * per_sample
         per_sample_in = prompt_tokens / max(1, len(conditions)) + ASSUMED_OUTPUT_TOKENS
         jin = round((per_sample_in + JUDGE_PROMPT_OVERHEAD) * jcalls)
         jout = JUDGE_OUTPUT_TOKENS * jcalls
-        rows.append(
-            CallEstimate(
-                study.judge, "judge", jcalls, jin, jout, estimate_cost(study.judge, jin, jout)
-            )
-        )
+        role = "judge" if index == 0 else f"judge {index + 1}"
+        rows.append(CallEstimate(judge, role, jcalls, jin, jout, estimate_cost(judge, jin, jout)))
     return DryRun(conditions=len(conditions), samples=study.samples, rows=rows)

@@ -12,7 +12,8 @@ from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
-from insiderbench.classify import GRADER_ROLE, harm_scorer
+from insiderbench.classify import harm_scorer
+from insiderbench.classify._panel import grader_role
 from insiderbench.conditions import Condition
 from insiderbench.study._gc import run_gc
 from insiderbench.study._spec import ModelSpec, StudySpec
@@ -67,8 +68,8 @@ def check_models_ready(study: StudySpec) -> None:
 
     for spec in study.models:
         check_model_ready(spec.name)
-    if study.judge:
-        check_model_ready(study.judge)
+    for judge in study.judges:
+        check_model_ready(judge)
 
 
 def _build_model(
@@ -94,9 +95,10 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
     resolved = conditions if conditions is not None else study.resolve_conditions()
     ids = [c.id for c in resolved]
     roles: dict[str, str | Model] = {}
-    if study.judge:
-        judge_config = reliability_config(study, study.judge)
-        roles[GRADER_ROLE] = _build_model(study.judge, judge_config, {}, "judge")
+    for index, judge in enumerate(study.judges):  # a panel: grader, grader_2, ...
+        judge_config = reliability_config(study, judge)
+        roles[grader_role(index)] = _build_model(judge, judge_config, {}, "judge")
+    panel_rule = study.panel_rule.value if study.panel_rule else None
     policy = study.effective_policy.value
     tasks = []
     for spec in study.models:
@@ -106,12 +108,17 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
             samples=study.samples,
             policy=policy,
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
+            panel_rule=panel_rule,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
-        # An unmeasured sample raises instead of being scored, so Inspect retries it
-        # now and a resumed run picks it up later (see Reliability).
+        # A sample whose evaluated model failed raises, so Inspect retries it now and a
+        # resumed run picks it up later; measurement failures are never redrawn
+        # (see Reliability).
         scorer = harm_scorer(
-            policy=policy, retry_unmeasured=True, diagnostics=study.judge_diagnostics
+            policy=policy,
+            retry_model_errors=True,
+            diagnostics=study.judge_diagnostics,
+            panel_rule=panel_rule,
         )
         tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
     return tasks

@@ -16,7 +16,7 @@ from pydantic import (
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
-from insiderbench.classify._record import Policy
+from insiderbench.classify._record import PanelRule, Policy
 from insiderbench.conditions import (
     Condition,
     Extra,
@@ -115,7 +115,14 @@ class StudySpec(_Strict):
     conditions: Axes | None = None
     condition_ids: list[str] | None = Field(default=None, min_length=1)
     samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
-    judge: str | None = Field(default=None, description="Grader model; None = rules only.")
+    judge: str | list[str] | None = Field(
+        default=None,
+        description="Grader model, or a list of them (a judge panel); None = rules only.",
+    )
+    panel_rule: PanelRule | None = Field(
+        default=None,
+        description="How a panel's verdicts combine: majority (default) or unanimous.",
+    )
     policy: Policy | None = None
     judge_diagnostics: bool = Field(
         default=True,
@@ -167,11 +174,24 @@ class StudySpec(_Strict):
             raise ValueError("give exactly one of `conditions` (axes) or `condition_ids`")
         if self.policy in (Policy.JUDGE, Policy.BOTH) and not self.judge:
             raise ValueError(f"policy '{self.policy.value}' needs a `judge` model")
+        if isinstance(self.judge, list):
+            if not self.judge:
+                raise ValueError("`judge` is an empty list: name one grader or more, or omit it")
+            twice = sorted({j for j in self.judge if self.judge.count(j) > 1})
+            if twice:
+                raise ValueError(f"judges listed twice: {twice}")
         names = [m.name for m in self.models]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"models listed twice: {sorted(dupes)}")
         return self
+
+    @property
+    def judges(self) -> list[str]:
+        """The grader models in panel order (roles ``grader``, ``grader_2``, ...)."""
+        if self.judge is None:
+            return []
+        return [self.judge] if isinstance(self.judge, str) else list(self.judge)
 
     @property
     def effective_policy(self) -> Policy:

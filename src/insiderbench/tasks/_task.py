@@ -89,6 +89,7 @@ def agentic_misalignment(
     policy: str | None = None,
     temperature: float = STUDY_TEMPERATURE,
     diagnostics: bool = True,
+    panel_rule: str | None = None,
 ) -> Task:
     """The Agentic Misalignment study as one Inspect task.
 
@@ -110,6 +111,8 @@ def agentic_misalignment(
         temperature: Sampling temperature for the evaluated model (study: 1.0).
         diagnostics: With a judge, also label eval awareness and misunderstanding
             (a second judge call per sample).
+        panel_rule: With several graders (``--model-role grader=A --model-role
+            grader_2=B``): ``majority`` (default) or ``unanimous``.
     """
     from insiderbench.classify import harm_reducer, harm_scorer
 
@@ -133,7 +136,7 @@ def agentic_misalignment(
     return Task(
         dataset=condition_dataset(conds, name="agentic_misalignment"),
         solver=generate(),
-        scorer=harm_scorer(policy=policy, diagnostics=diagnostics),
+        scorer=harm_scorer(policy=policy, diagnostics=diagnostics, panel_rule=panel_rule),
         epochs=Epochs(samples, reducer=harm_reducer()),
         config=GenerateConfig(temperature=temperature),
     )
