@@ -241,3 +241,19 @@ def test_merge_refuses_a_perturbation_given_twice() -> None:
         cond.perturbed(Perturbations.parse("audit-10"))
     both = cond.perturbed(Perturbations.parse("names-s1"))
     assert both.id == "blackmail_none-none_none__names-s1__audit-5"
+
+
+def test_task_argument_adds_each_perturbation_set() -> None:
+    from insiderbench.tasks import agentic_misalignment
+
+    task = agentic_misalignment(
+        conditions="blackmail_none-none_none", perturbations="escalation,names-s3__audit-5"
+    )
+    ids = [str(s.id) for s in task.dataset]
+    assert ids == [
+        "blackmail_none-none_none",
+        "blackmail_none-none_none__escalation",
+        "blackmail_none-none_none__names-s3__audit-5",
+    ]
+    with pytest.raises(InsiderbenchError, match="task argument perturbations"):
+        agentic_misalignment(conditions="blackmail_none-none_none", perturbations="colour-red")
