@@ -211,7 +211,11 @@ def test_bad_judge_lists_are_errors(tmp_path: Path, judge: str, message: str) ->
     assert message in result.output and str(study) in result.output
 
 
-def test_dry_run_counts_each_grader() -> None:
+def test_dry_run_counts_each_grader(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the dry run checks each model first, so the replay judges must exist
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.jsonl", "b.jsonl"):
+        (tmp_path / name).write_text('{"condition": "*", "response": "<answer>no</answer>"}\n')
     args = [
         "run",
         "-c",

@@ -15,8 +15,12 @@ from insiderbench.analysis._agreement import (
     panel_models,
 )
 from insiderbench.analysis._contrasts import (
+    CONTRAST_COLUMNS,
     CONTROL_THRESHOLD,
+    STANDARD,
+    Factor,
     awareness_split,
+    compare_cells,
     contrast,
     control_flags,
     standard_contrasts,
@@ -43,20 +47,35 @@ from insiderbench.analysis._sensitivity import (
     with_perturbation_columns,
 )
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
+from insiderbench.analysis._stratified import (
+    Pooled,
+    Stratum,
+    cmh_p_value,
+    cmh_statistic,
+    mantel_haenszel,
+)
 
 __all__ = [
     "AGREEMENT_COLUMNS",
     "AXES",
     "COLUMNS",
+    "CONTRAST_COLUMNS",
     "CONTROL_THRESHOLD",
     "DEFAULT_DELTA",
     "HYPOTHESIS_COLUMNS",
     "SENSITIVITY_COLUMNS",
     "RATE_COLUMNS",
+    "STANDARD",
     "Difference",
+    "Factor",
+    "Pooled",
     "Proportion",
+    "Stratum",
     "awareness_split",
+    "cmh_p_value",
+    "cmh_statistic",
     "cohen_kappa",
+    "compare_cells",
     "contrast",
     "control_flags",
     "find_logs",
@@ -69,6 +88,7 @@ __all__ = [
     "n_for_difference",
     "n_for_interval_within",
     "n_for_width",
+    "mantel_haenszel",
     "newcombe",
     "normalise_by",
     "panel_agreement",

@@ -19,13 +19,25 @@ ALIASES = {"condition": "condition_id", "cond": "condition_id"}
 
 
 def normalise_by(by: Sequence[str], frame: pd.DataFrame) -> list[str]:
-    """Resolve aliases in ``by`` and check every key is a column of ``frame``."""
+    """Resolve aliases in ``by`` and check every key is a column of ``frame``.
+
+    A column that :func:`rates` computes (``harmful``, ``measured``, the
+    status counts) cannot be a group key: grouping by the outcome being
+    counted would make every rate 0 or 1 and overwrite the count.
+    """
     keys = [ALIASES.get(k.strip(), k.strip()) for k in by if k.strip()]
+    allowed = ", ".join(
+        c for c in frame.columns if c not in ("cause", "sample_id", "log_created", *RATE_COLUMNS)
+    )
+    counted = [k for k in keys if k in RATE_COLUMNS]
+    if counted:
+        raise InsiderbenchError(
+            f"cannot group by {', '.join(counted)}: it is what the rates count",
+            where="--by",
+            fix=f"group by the conditions or settings instead, among: {allowed}",
+        )
     unknown = [k for k in keys if k not in frame.columns]
     if unknown or not keys:
-        allowed = ", ".join(
-            c for c in frame.columns if c not in ("cause", "sample_id", "log_created")
-        )
         raise InsiderbenchError(
             f"cannot group by {', '.join(unknown) or 'nothing'}",
             where="--by",

@@ -31,10 +31,15 @@ _PANEL_HELP = "How a panel of several --judge decides: majority (default) or una
 
 
 def _judge_model(judge: list[str] | None) -> list[Model]:
-    """The judge panel named on the command line (empty without --judge)."""
+    """The judge panel named on the command line (empty without --judge).
+
+    Each grader passes the same readiness check ``run`` makes (SDK, key, provider).
+    """
     if not judge:
         return []
     from inspect_ai.model import GenerateConfig, get_model
+
+    from insiderbench.models import check_model_ready
 
     twice = sorted({j for j in judge if judge.count(j) > 1})
     if twice:
@@ -43,6 +48,8 @@ def _judge_model(judge: list[str] | None) -> list[Model]:
             where="--judge",
             fix="name each grader once; a panel needs different graders",
         )
+    for name in judge:
+        check_model_ready(name)
     return [get_model(j, config=GenerateConfig(temperature=0)) for j in judge]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -28,6 +29,20 @@ from insiderbench.study._hypotheses import PREREGISTRATION_KEY, preregistration
 from insiderbench.study._samplesize import SamplePlan, sample_plan
 
 
+class Display(StrEnum):
+    """Inspect's display modes (``inspect_ai.util.DisplayType``; a test keeps them in step)."""
+
+    FULL = "full"
+    CONVERSATION = "conversation"
+    RICH = "rich"
+    PLAIN = "plain"
+    LOG = "log"
+    NONE = "none"
+
+
+_AXIS_FLAGS = "--scenario, --goal-type, --goal-value, --urgency, --extra, --prod, --awareness"
+
+
 def _study_from_flags(
     models: list[str],
     scenario: list[str],
@@ -40,6 +55,12 @@ def _study_from_flags(
     condition: list[str],
 ) -> StudySpec:
     axes_given = any([scenario, goal_type, goal_value, urgency, extra]) or prod or awareness
+    if condition and (axes_given or prod is not None or awareness is not None):
+        raise InsiderbenchError(
+            "--condition names exact conditions, so it cannot be combined with axis flags",
+            where="command-line flags",
+            fix=f"pass either --condition ids or axis flags ({_AXIS_FLAGS}), not both",
+        )
     if not models and not axes_given and not condition:
         return quickstart_study()
     base = quickstart_study(models[0] if models else DEFAULT_MODEL)
@@ -51,11 +72,13 @@ def _study_from_flags(
     if condition:
         update.update(condition_ids=condition, conditions=None)
     elif axes_given:
+        # the flags' defaults; every axis is then selected by the one rule
+        # (select_conditions): an axis not given means every value
         axes = Axes(
             scenarios=scenario or ["blackmail"],
-            goal_types=goal_type or None,
-            goal_values=goal_value or None,
-            urgencies=urgency or None,
+            goal_types=goal_type,
+            goal_values=goal_value,
+            urgencies=urgency,
             extras=extra or [Extra.NONE],
             prod=[prod] if prod is not None else [False],
             awareness=[awareness] if awareness is not None else [False],
@@ -139,8 +162,8 @@ def run(
         help="Samples run at once. Default: twice max_connections, else Inspect's.",
     ),
     dry: bool = typer.Option(False, "--dry-run", help="Estimate calls, tokens, cost; run nothing."),
-    display: str | None = typer.Option(
-        None, "--display", help="Inspect display: full, plain, none."
+    display: Display | None = typer.Option(
+        None, "--display", help="Inspect display (default: Inspect's, usually full)."
     ),
     report: bool = typer.Option(True, "--report/--no-report", help="Write an HTML report after."),
     judge_diagnostics: bool | None = typer.Option(
@@ -218,16 +241,26 @@ def run(
         metadata = {PREREGISTRATION_KEY: preregistration(study_file, study.hypotheses)}
     # The summary's modules (pandas, scipy) load now, so they join the start-up
     # heap that the run freezes, rather than adding a second to its end.
+    from insiderbench.cli._digest import sample_error_digest
+    from insiderbench.cli._gc import run_gc
     from insiderbench.cli._summary import print_run_summary
-    from insiderbench.study import run_study
-    from insiderbench.study._gc import run_gc
+    from insiderbench.study import check_models_ready, run_study
 
     # The summary runs under the run's collector settings too: at the default
     # thresholds a full collection there scans everything the run left alive
-    # (see insiderbench.study._gc).
-    with run_gc():
-        outcome = run_study(study, display=display, metadata=metadata)
+    # (see insiderbench.cli._gc).
+    # Checking the models imports their SDKs and Inspect's plugins; done before the
+    # freeze, those long-lived modules are frozen with the rest of start-up.
+    check_models_ready(study)
+    with run_gc(), sample_error_digest() as digest:
+        outcome = run_study(study, display=display.value if display else None, metadata=metadata)
         code = print_run_summary(outcome, study, resume_command=_resume_command(), report=report)
+    if digest.suppressed:
+        console.print(
+            f"[dim]{digest.suppressed} more sample-error warnings repeated a cause shown above "
+            "and were not printed; the summary counts every sample not measured[/]",
+            highlight=False,
+        )
     if code:
         raise typer.Exit(code)
 

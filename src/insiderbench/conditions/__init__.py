@@ -13,6 +13,7 @@ from insiderbench.conditions._axes import (
 from insiderbench.conditions._condition import Condition
 from insiderbench.conditions._grid import expand, unique
 from insiderbench.conditions._perturbations import Framing, Order, Perturbations
+from insiderbench.conditions._select import admits, choose
 
 __all__ = [
     "GOAL_TYPES_WITHOUT_VALUE",
@@ -26,7 +27,9 @@ __all__ = [
     "Order",
     "Perturbations",
     "Urgency",
+    "admits",
     "allowed_goal_values",
+    "choose",
     "expand",
     "unique",
 ]

@@ -13,6 +13,7 @@ from insiderbench.conditions._axes import (
     allowed_goal_values,
 )
 from insiderbench.conditions._condition import Condition
+from insiderbench.conditions._select import choose
 
 
 def expand(
@@ -27,19 +28,19 @@ def expand(
 ) -> list[Condition]:
     """Expand the axis values for one scenario into valid conditions.
 
-    An omitted (``None``) axis means every value; an empty one means none, so
-    the grid is empty. Combinations that are invalid (such as goal type
+    Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
+    empty means every value. Combinations that are invalid (such as goal type
     ``none`` with goal value ``america``) are skipped, never replaced by
     something else. The order is deterministic.
     """
     out: list[Condition] = []
-    values = list(GoalValue) if goal_values is None else goal_values
+    values = choose(goal_values, list(GoalValue))
     for gt, urg, ext, prod, aware in itertools.product(
-        list(GoalType) if goal_types is None else goal_types,
-        list(Urgency) if urgencies is None else urgencies,
-        list(Extra) if extras is None else extras,
-        [False, True] if prods is None else prods,
-        [False, True] if awareness is None else awareness,
+        choose(goal_types, list(GoalType)),
+        choose(urgencies, list(Urgency)),
+        choose(extras, list(Extra)),
+        choose(prods, [False, True]),
+        choose(awareness, [False, True]),
     ):
         allowed = allowed_goal_values(gt)
         for gv in values:

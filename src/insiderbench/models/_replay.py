@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -89,6 +90,25 @@ class ReplayScript:
                 "the replay file has no responses", where=str(path), fix=_LINE_FIX
             )
         return cls(path, lines)
+
+    def check_covers(self, condition_ids: Iterable[str]) -> None:
+        """Raise unless every condition in ``condition_ids`` has a response (or ``*`` does).
+
+        Raises:
+            InsiderbenchError: naming the file and the conditions it lacks.
+        """
+        if ANY_CONDITION in self.by_condition:
+            return
+        missing = [c for c in dict.fromkeys(condition_ids) if c not in self.by_condition]
+        if missing:
+            shown = ", ".join(missing[:5]) + (
+                f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+            )
+            raise InsiderbenchError(
+                f"no response for condition(s) {shown}",
+                where=str(self.path),
+                fix=f'add a line with "condition": "{missing[0]}" (or "*" for any condition)',
+            )
 
     def pick(self, context: CallContext) -> ReplayLine:
         """Return the response for a sample's condition and epoch.

@@ -134,20 +134,49 @@ def _flags_html(flags: pd.DataFrame) -> str:
     return note + table(headers, rows, table_id="flags-table")
 
 
+_CONTRASTS_NOTE = (
+    "<p>Each contrast compares the condition cells listed on its two sides, within one "
+    "model and scenario, without the eval-awareness notice. Where the two sides also differ "
+    "in another axis, the difference is taken only within strata that hold both sides and "
+    "pooled by Mantel-Haenszel (Sato interval, Cochran-Mantel-Haenszel p); cells without a "
+    "counterpart are left out and listed. <i>Pools over</i> says what each number mixes. "
+    "A contrast that cannot be compared this way, or that repeats the cells of one above it, "
+    "is not shown, and the reason is given below the table.</p>"
+)
+
+
 def _contrasts_html(contrasts: pd.DataFrame) -> str:
     if contrasts.empty:
-        return '<p class="none">No contrast has measured samples on both sides.</p>'
+        return '<p class="none">No contrast has samples on both sides.</p>'
+    shown = contrasts[contrasts["shown"].astype(bool)]
+    hidden = contrasts[~contrasts["shown"].astype(bool)]
     rows = [
         [td(r.contrast), td(r.model), td(r.scenario), td(f"{r.a} − {r.b}"),
+         td(r.a_cells), td(r.b_cells), td(r.pooled_over),
          td(f"{pct(r.a_rate)} vs {pct(r.b_rate)}", num=True), td(pct(r.diff), num=True),
-         td(ci(r.ci_low, r.ci_high), num=True), td(f"{r.p_value:.3g}", num=True)]
-        for r in records(contrasts)
+         td(ci(r.ci_low, r.ci_high), num=True), td(f"{r.p_value:.3g}", num=True),
+         td(r.method), td(r.left_out or "—")]
+        for r in records(shown)
     ]  # fmt: skip
-    headers = ["contrast", "model", "scenario", "a − b", "rates", "diff", "95% CI", "Fisher p"]
-    fig = figure(figs.contrasts_figure(contrasts), "Differences in harmful rate", "fig-contrasts")
-    return (
-        fig + '<div class="scroll">' + table(headers, rows, table_id="contrasts-table") + "</div>"
-    )
+    headers = ["contrast", "model", "scenario", "a − b", "cells a", "cells b", "pools over",
+               "rates", "diff", "95% CI", "p", "method", "left out"]  # fmt: skip
+    parts = [_CONTRASTS_NOTE]
+    if not shown.empty:
+        parts.append(figure(figs.contrasts_figure(shown), "Differences in harmful rate",
+                            "fig-contrasts"))  # fmt: skip
+        parts.append(
+            '<div class="scroll">' + table(headers, rows, table_id="contrasts-table") + "</div>"
+        )
+    else:
+        parts.append('<p class="none">No contrast could be compared.</p>')
+    if not hidden.empty:
+        items = "".join(
+            f"<li><b>{esc(r.contrast)}</b> ({esc(r.model)}, {esc(r.scenario)}; "
+            f"{esc(r.a_cells or r.a)} vs {esc(r.b_cells or r.b)}): not shown: {esc(r.reason)}</li>"
+            for r in records(hidden)
+        )
+        parts.append(f'<ul id="contrasts-not-shown">{items}</ul>')
+    return "".join(parts)
 
 
 def _awareness_html(split: pd.DataFrame) -> str:

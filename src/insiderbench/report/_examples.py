@@ -23,6 +23,9 @@ from insiderbench.report._html import esc
 log = logging.getLogger(__name__)
 
 BATCH = 16
+SHOWN_CHARS = 20_000
+"""Characters of a response (or of provider reasoning) shown in an example; the
+rest is left to the transcript, so one runaway response cannot bloat the page."""
 _SKIP = {"events", "store", "attachments"}
 
 
@@ -137,18 +140,37 @@ def _record(sample: EvalSample) -> SampleRecord | None:
         return None
 
 
+def _cut(text: str, sample: EvalSample, row: pd.Series[Any]) -> tuple[str, str]:
+    """``text`` cut to :data:`SHOWN_CHARS`, and a note saying where the rest is ('' if whole)."""
+    if len(text) <= SHOWN_CHARS:
+        return text, ""
+    where = f"log {row.get('log_file', '?')}, sample {sample.id}, epoch {sample.epoch}"
+    note = (
+        f'<p class="none">truncated: the first {SHOWN_CHARS:,} of {len(text):,} characters '
+        f"are shown; the whole text is in the transcript (<code>inspect view</code>: "
+        f"{esc(where)})</p>"
+    )
+    return text[:SHOWN_CHARS], note
+
+
 def render_sample(sample: EvalSample, row: pd.Series[Any]) -> str:
-    """One collapsible example: response with actions marked, reasons and the judge's reasoning."""
+    """One collapsible example: response with actions marked, reasons and the judge's reasoning.
+
+    A response or reasoning longer than :data:`SHOWN_CHARS` is cut, with a note
+    naming the log, sample and epoch where the whole transcript is.
+    """
     record = _record(sample)
-    text = sample.output.completion if sample.output is not None else ""
-    body = [f"<p><b>response</b> ({len(text)} characters)</p>"]
+    full = sample.output.completion if sample.output is not None else ""
+    text, note = _cut(full, sample, row)
+    body = [f"<p><b>response</b> ({len(full):,} characters)</p>"]
     actions = [a.model_dump(mode="json") for a in record.actions] if record else []
     body.append(f'<pre class="response">{highlight(text, actions)}</pre>')
-    reasoning = _reasoning(sample)
+    body.append(note)
+    reasoning, reasoning_note = _cut(_reasoning(sample), sample, row)
     if reasoning:
         body.append(
             f'<details><summary>provider reasoning</summary><pre class="response">'
-            f"{esc(reasoning)}</pre></details>"
+            f"{esc(reasoning)}</pre>{reasoning_note}</details>"
         )
     if sample.error is not None:
         body.append(f"<p><b>error:</b> {esc(sample.error.message)}</p>")

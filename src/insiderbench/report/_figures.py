@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import math
+from collections.abc import Callable
+from functools import wraps
 from itertools import product
-from typing import Any
+from typing import Any, ParamSpec
 
 import matplotlib
 
@@ -22,6 +24,19 @@ URGENCY_ORDER = ["replacement", "restriction", "none"]
 RED = "#b3261e"
 BLUE = "#2952a3"
 
+_P = ParamSpec("_P")
+
+
+def _plain_text(draw: Callable[_P, str]) -> Callable[_P, str]:
+    """Draw with mathtext off: a model or scenario name is text, even with a ``$`` in it."""
+
+    @wraps(draw)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        with plt.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
 
 def _uri(fig: Any) -> str:
     buf = io.BytesIO()
@@ -36,6 +51,7 @@ def _err(table: pd.DataFrame) -> np.ndarray[Any, Any]:
     return np.vstack([low, high])
 
 
+@_plain_text
 def model_rates_figure(headline: pd.DataFrame) -> str:
     """Bar chart per scenario: each model's harmful rate with its 95% CI.
 
@@ -64,6 +80,7 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
     return _uri(fig)
 
 
+@_plain_text
 def heatmap_figure(frame: pd.DataFrame) -> str:
     """Goal type × urgency heatmaps of the harmful rate: a row per model, a column per scenario."""
     table = rates(frame, ["model", "scenario", "goal_type", "urgency"])
@@ -109,6 +126,7 @@ def _heat(ax: Any, part: pd.DataFrame) -> Any:
     return image
 
 
+@_plain_text
 def awareness_figure(split: pd.DataFrame) -> str:
     """Share of each awareness label and the harmful rate under it, per model."""
     labels = ["real", "eval", "no_deliberation"]
@@ -138,6 +156,7 @@ def awareness_figure(split: pd.DataFrame) -> str:
     return _uri(fig)
 
 
+@_plain_text
 def contrasts_figure(contrasts: pd.DataFrame) -> str:
     """Forest plots, one panel per contrast: difference in harmful rate with its 95% interval.
 
@@ -167,5 +186,7 @@ def contrasts_figure(contrasts: pd.DataFrame) -> str:
         ax.grid(axis="y", color="#eee")
     axes[0][0].set_yticks(range(len(who)), who[::-1], fontsize=7)
     axes[0][0].set_ylim(-0.7, len(who) - 0.3)
-    fig.supxlabel("difference in harmful rate, 95% Newcombe interval", fontsize=9)
+    fig.supxlabel(
+        "difference in harmful rate, 95% interval (Newcombe; Sato when stratified)", fontsize=9
+    )
     return _uri(fig)

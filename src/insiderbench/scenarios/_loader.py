@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Hashable
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -35,11 +37,40 @@ def format_validation_error(
     )
 
 
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A safe loader that refuses a mapping with the same key twice.
+
+    PyYAML keeps the last value of a repeated key without a word, so a study
+    file listing ``samples:`` twice would silently run the second one.
+    """
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            line = key_node.start_mark.line + 1
+            if not isinstance(key, Hashable):
+                continue  # PyYAML itself rejects an unhashable key below
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None,
+                    None,
+                    f"key '{key}' appears twice (lines {seen[key]} and {line}); "
+                    "only one value can hold",
+                    key_node.start_mark,
+                )
+            seen[key] = line
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path) -> object:
-    """Read a YAML file, raising a located :class:`InsiderbenchError` on failure."""
+    """Read a YAML file, raising a located :class:`InsiderbenchError` on failure.
+
+    A key repeated within one mapping is an error naming both lines.
+    """
     text = read_user_text(path, "file", "check the path and that the file is readable")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

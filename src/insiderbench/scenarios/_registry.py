@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import (
@@ -17,13 +16,13 @@ from insiderbench.conditions import (
     GoalType,
     GoalValue,
     Urgency,
+    choose,
     expand,
     unique,
 )
 from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
 
-_T = TypeVar("_T")
 logger = logging.getLogger(__name__)
 
 BUILTIN_PACKS = ("blackmail", "leaking", "lethal")
@@ -178,17 +177,31 @@ def pack_conditions(
 ) -> list[Condition]:
     """Expand the grid for pack ``name``, restricted to what the pack supports.
 
-    An omitted axis means every value the pack supports; asked-for values the
-    pack does not support are left out.
+    Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
+    empty means every value the pack supports; asked-for values the pack does
+    not support are left out (logged), so the result can be empty.
     """
     pack = get_pack(name)
     s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
+    for axis, asked, supported in (
+        ("goal type", goal_types, s_types),
+        ("goal value", goal_values, s_values),
+        ("urgency", urgencies, s_urgencies),
+        ("extra", extras, s_extras),
+    ):
+        unsupported = [str(v) for v in asked or () if v not in supported]
+        if unsupported:
+            logger.info("pack %s does not support %s %s", name, axis, ", ".join(unsupported))
+    types, values = choose(goal_types, s_types), choose(goal_values, s_values)
+    urgency_values, extra_values = choose(urgencies, s_urgencies), choose(extras, s_extras)
+    if not (types and values and urgency_values and extra_values):
+        return []  # only unsupported values were asked for on some axis: nothing, not all
     return expand(
         name,
-        goal_types=_restrict(goal_types, s_types),
-        goal_values=_restrict(goal_values, s_values),
-        urgencies=_restrict(urgencies, s_urgencies),
-        extras=_restrict(extras, s_extras),
+        goal_types=types,
+        goal_values=values,
+        urgencies=urgency_values,
+        extras=extra_values,
         prods=prods,
         awareness=awareness,
     )
@@ -226,9 +239,3 @@ def select_conditions(
             )
         )
     return unique(out)
-
-
-def _restrict(asked: Sequence[_T] | None, supported: list[_T]) -> list[_T]:
-    if asked is None:
-        return supported
-    return [v for v in asked if v in supported]

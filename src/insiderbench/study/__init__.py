@@ -11,6 +11,7 @@ from insiderbench.study._hypotheses import (
     Hypothesis,
     preregistration,
 )
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
 from insiderbench.study._spec import (
     DEFAULT_MODEL,
@@ -24,9 +25,9 @@ from insiderbench.study._spec import (
 )
 
 if TYPE_CHECKING:
-    from insiderbench.study._run import RunOutcome, build_tasks, check_models_ready, run_study
+    from insiderbench.study._run import RunOutcome, build_tasks, run_study
 
-_LAZY = frozenset({"RunOutcome", "build_tasks", "check_models_ready", "run_study"})
+_LAZY = frozenset({"RunOutcome", "build_tasks", "run_study"})
 """Running needs inspect_ai, which takes seconds to import: it loads on first use."""
 
 

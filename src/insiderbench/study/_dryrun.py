@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from insiderbench._tokens import CHARS_PER_TOKEN, estimate_tokens
 from insiderbench.scenarios import check_condition
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import estimate_cost
 from insiderbench.study._spec import StudySpec
 
@@ -57,8 +58,14 @@ class DryRun:
 
 
 def dry_run(study: StudySpec) -> DryRun:
-    """Estimate the calls, tokens and cost of ``study`` without calling a model."""
+    """Estimate the calls, tokens and cost of ``study`` without calling a model.
+
+    The models are checked first, as a run would check them (name, provider,
+    SDK, key, replay file and its conditions), so a study that could not run
+    is not priced.
+    """
     conditions = study.resolve_conditions()
+    check_models_ready(study, conditions)
     prompt_tokens = 0
     for cond in conditions:
         rendered = check_condition(cond).render(cond)

@@ -15,7 +15,7 @@ from insiderbench._inprocess import in_process
 from insiderbench.classify import harm_scorer
 from insiderbench.classify._panel import grader_role
 from insiderbench.conditions import Condition
-from insiderbench.study._gc import run_gc
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
 
@@ -60,16 +60,6 @@ def model_config(spec: ModelSpec, study: StudySpec) -> GenerateConfig:
             seed=study.seed,
         )
     )
-
-
-def check_models_ready(study: StudySpec) -> None:
-    """Fail before any work starts if a model or the judge cannot be used."""
-    from insiderbench.models import check_model_ready
-
-    for spec in study.models:
-        check_model_ready(spec.name)
-    for judge in study.judges:
-        check_model_ready(judge)
 
 
 def _build_model(
@@ -139,7 +129,7 @@ def run_study(
     metadata (the pre-registration record, for one).
     """
     conditions = study.resolve_conditions()  # bad conditions fail before models are touched
-    check_models_ready(study)
+    check_models_ready(study, conditions)
     tasks = build_tasks(study, conditions)
     rel = study.reliability
     max_samples = study.sample_concurrency()
@@ -151,22 +141,21 @@ def run_study(
         max_samples or "left to Inspect",
     )
     try:
-        with run_gc():
-            success, logs = eval_set(
-                tasks=tasks,
-                log_dir=study.log_dir,
-                model=None,
-                retry_attempts=rel.eval_retries,
-                retry_wait=rel.retry_wait,
-                retry_on_error=rel.sample_retries,
-                fail_on_error=True,
-                continue_on_fail=rel.continue_on_fail,
-                max_samples=max_samples,
-                log_realtime=study.live_log,
-                display=display,  # type: ignore[arg-type]
-                log_level=log_level,
-                metadata={"insiderbench_study": study.name, **(metadata or {})},
-            )
+        success, logs = eval_set(
+            tasks=tasks,
+            log_dir=study.log_dir,
+            model=None,
+            retry_attempts=rel.eval_retries,
+            retry_wait=rel.retry_wait,
+            retry_on_error=rel.sample_retries,
+            fail_on_error=True,
+            continue_on_fail=rel.continue_on_fail,
+            max_samples=max_samples,
+            log_realtime=study.live_log,
+            display=display,  # type: ignore[arg-type]
+            log_level=log_level,
+            metadata={"insiderbench_study": study.name, **(metadata or {})},
+        )
     except InsiderbenchError:
         raise
     except Exception as exc:

@@ -45,18 +45,24 @@ class ModelSpec(_Strict):
     """One evaluated model and its own generation settings."""
 
     name: str = Field(description="Inspect model name, e.g. anthropic/claude-opus-4-1.")
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1)
-    max_connections: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(strict=True, default=None, ge=0, le=2)
+    max_tokens: int | None = Field(strict=True, default=None, ge=1)
+    max_connections: int | None = Field(strict=True, default=None, ge=1)
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
-    reasoning_tokens: int | None = Field(default=None, ge=1)
+    reasoning_tokens: int | None = Field(strict=True, default=None, ge=1)
     args: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="Provider model args (Inspect -M)."
     )
 
 
 class Axes(_Strict):
-    """Condition axes; an omitted axis means every value the pack supports."""
+    """Condition axes, selected by :func:`~insiderbench.scenarios.select_conditions`.
+
+    An empty axis means every value the pack supports. An omitted one means
+    every value too, except ``extras``, ``prod`` and ``awareness``, which
+    default to the study's plain condition (no extra instruction, with the
+    scratchpad, no awareness notice).
+    """
 
     scenarios: list[str] = Field(min_length=1)
     goal_types: list[GoalType] | None = None
@@ -90,17 +96,27 @@ class Reliability(_Strict):
     ``continue_on_fail`` decides whether the other samples keep running.
     """
 
-    max_retries: int = Field(default=6, ge=0, description="Retries of one model call.")
+    max_retries: int = Field(strict=True, default=6, ge=0, description="Retries of one model call.")
     timeout: int = Field(
-        default=1800, ge=1, description="Seconds for one model call, retries included."
+        strict=True, default=1800, ge=1, description="Seconds for one model call, retries included."
     )
     attempt_timeout: int | None = Field(
-        default=600, ge=1, description="Seconds for one attempt; a hung call is retried."
+        strict=True,
+        default=600,
+        ge=1,
+        description="Seconds for one attempt; a hung call is retried.",
     )
-    sample_retries: int = Field(default=3, ge=0, description="Re-runs of a failed sample.")
-    eval_retries: int = Field(default=2, ge=0, description="Eval-set retries of failed samples.")
+    sample_retries: int = Field(
+        strict=True, default=3, ge=0, description="Re-runs of a failed sample."
+    )
+    eval_retries: int = Field(
+        strict=True, default=2, ge=0, description="Eval-set retries of failed samples."
+    )
     retry_wait: float = Field(
-        default=30, ge=0, description="Seconds before the first eval-set retry (then doubling)."
+        strict=True,
+        default=30,
+        ge=0,
+        description="Seconds before the first eval-set retry (then doubling).",
     )
     continue_on_fail: bool = Field(
         default=True, description="Keep running other samples after one has failed."
@@ -114,7 +130,9 @@ class StudySpec(_Strict):
     models: list[ModelSpec] = Field(min_length=1)
     conditions: Axes | None = None
     condition_ids: list[str] | None = Field(default=None, min_length=1)
-    samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
+    samples: int = Field(
+        strict=True, default=1, ge=1, description="Samples per condition (epochs)."
+    )
     judge: str | list[str] | None = Field(
         default=None,
         description="Grader model, or a list of them (a judge panel); None = rules only.",
@@ -130,8 +148,9 @@ class StudySpec(_Strict):
         "misunderstanding, fabrication and impersonation. False halves the judge calls.",
     )
     log_dir: str = "logs"
-    seed: int | None = None
+    seed: int | None = Field(default=None, strict=True)
     max_samples: int | None = Field(
+        strict=True,
         default=None,
         ge=1,
         description="Samples run at once. Default: twice the largest `max_connections` "

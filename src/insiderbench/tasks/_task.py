@@ -50,14 +50,16 @@ def resolve_conditions(
     """Turn task arguments into conditions.
 
     ``conditions`` (explicit ids) wins over the axes. For each axis a value, a
-    list, a comma-separated string or ``None`` (every value the pack supports)
-    is accepted. Invalid combinations are skipped by the grid, never replaced.
+    list or a comma-separated string is accepted; ``None`` or an empty value
+    means every value the pack supports (the one rule of
+    :func:`~insiderbench.scenarios.select_conditions`). Invalid combinations
+    are skipped by the grid, never replaced.
     """
     ids = _as_list(conditions)
     if ids:
         return unique(Condition.from_id(i) for i in ids)
     return select_conditions(
-        _as_list(scenario) or [],
+        _as_list(scenario),
         goal_types=_axis(GoalType, goal_type, "goal_type"),
         goal_values=_axis(GoalValue, goal_value, "goal_value"),
         urgencies=_axis(Urgency, urgency, "urgency"),
