@@ -27,8 +27,27 @@ from insiderbench.analysis._contrasts import (
 )
 from insiderbench.analysis._coverage import StudyLogs, expected_cells, load_study_logs
 from insiderbench.analysis._groups import DISTRIBUTION_KEYS, distribution_keys
+from insiderbench.analysis._hypotheses import (
+    HYPOTHESIS_COLUMNS,
+    hypotheses_from,
+    judge_hypotheses,
+    load_preregistrations,
+)
 from insiderbench.analysis._load import AXES, COLUMNS, LogRead, load_samples, read_logs
+from insiderbench.analysis._power import (
+    holm,
+    n_for_difference,
+    n_for_interval_within,
+    n_for_width,
+)
 from insiderbench.analysis._rates import RATE_COLUMNS, normalise_by, rates, rates_records
+from insiderbench.analysis._sensitivity import (
+    DEFAULT_DELTA,
+    SENSITIVITY_COLUMNS,
+    sensitivity,
+    verdict_line,
+    with_perturbation_columns,
+)
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 from insiderbench.analysis._stratified import (
     Pooled,
@@ -44,7 +63,10 @@ __all__ = [
     "COLUMNS",
     "CONTRAST_COLUMNS",
     "CONTROL_THRESHOLD",
+    "DEFAULT_DELTA",
     "DISTRIBUTION_KEYS",
+    "HYPOTHESIS_COLUMNS",
+    "SENSITIVITY_COLUMNS",
     "RATE_COLUMNS",
     "STANDARD",
     "Difference",
@@ -65,8 +87,15 @@ __all__ = [
     "expected_cells",
     "find_logs",
     "fleiss_kappa",
+    "holm",
+    "hypotheses_from",
+    "judge_hypotheses",
+    "load_preregistrations",
     "load_samples",
     "load_study_logs",
+    "n_for_difference",
+    "n_for_interval_within",
+    "n_for_width",
     "mantel_haenszel",
     "newcombe",
     "normalise_by",
@@ -76,6 +105,9 @@ __all__ = [
     "rates",
     "rates_records",
     "read_logs",
+    "sensitivity",
     "standard_contrasts",
+    "verdict_line",
     "wilson",
+    "with_perturbation_columns",
 ]

@@ -32,7 +32,7 @@ from insiderbench.classify._panel import resolve_panel_rule
 from insiderbench.classify._record import HARM_SCORER, Policy, SampleRecord, Status
 from insiderbench.classify._verdict import JUDGE_ROUNDS, classify_response, resolve_policy
 from insiderbench.conditions import Condition
-from insiderbench.scenarios import get_pack
+from insiderbench.scenarios import get_pack, harm_for
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +217,7 @@ def harm_scorer(
         condition = Condition.from_id(str(meta.get("condition_id", state.sample_id)))
         output = state.output
         record = await classify_response(
-            pack.harm,
+            harm_for(pack, condition),
             output.completion,
             scenario=pack.name,
             reasoning=output_reasoning(output),

@@ -8,6 +8,7 @@ from insiderbench.cli import (
     _results,  # noqa: F401
     _run,  # noqa: F401
     _scenarios,  # noqa: F401  (registers commands)
+    _sensitivity,  # noqa: F401
 )
 from insiderbench.cli._app import app
 

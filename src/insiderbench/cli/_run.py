@@ -29,6 +29,8 @@ from insiderbench.study import (
     quickstart_study,
     validate_study,
 )
+from insiderbench.study._hypotheses import PREREGISTRATION_KEY, preregistration
+from insiderbench.study._samplesize import SamplePlan, sample_plan
 
 
 class Display(StrEnum):
@@ -87,6 +89,16 @@ def _study_from_flags(
         )
         update.update(conditions=axes, condition_ids=None)
     return validate_study({**base.model_dump(), **update}, "command-line flags")
+
+
+def _print_sample_plan(plan: SamplePlan) -> None:
+    console.print(f"\n[bold]sample size[/]: {plan.rule}", highlight=False)
+    console.print(
+        f"  {plan.per_cell:,} samples per cell ({plan.conditions} cells, now {plan.current:,} "
+        "per cell)",
+        highlight=False,
+    )
+    _print_dry_run(plan.estimate)
 
 
 def _print_dry_run(est: DryRun) -> None:
@@ -172,6 +184,21 @@ def run(
         help="Rename unreadable logs in the log dir to <name>.damaged (nothing is "
         "deleted) and run their samples again. Without it such a log stops the run.",
     ),
+    perturb: list[str] = typer.Option(
+        None,
+        "--perturb",
+        help="Also run every condition under this perturbation set, e.g. order-chrono or "
+        "names-s7__audit-10 (repeatable; see README, Sensitivity).",
+    ),
+    pilot_rate: float | None = typer.Option(
+        None, "--pilot-rate", help="With --dry-run: the expected harmful rate, for sample sizes."
+    ),
+    ci_width: float | None = typer.Option(
+        None, "--ci-width", help="With --dry-run: target width of each cell's 95% interval."
+    ),
+    min_effect: float | None = typer.Option(
+        None, "--min-effect", help="With --dry-run: smallest difference to detect (80% power)."
+    ),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
     model, scenario, condition = model or [], scenario or [], condition or []
@@ -202,6 +229,7 @@ def run(
         ("max_samples", max_samples),
         ("live_log", live_log),
         ("judge_diagnostics", judge_diagnostics),
+        ("perturbations", [*study.perturbations, *perturb] if perturb else None),
     ):
         if value is not None:
             overrides[key] = value
@@ -209,7 +237,18 @@ def run(
         study = validate_study({**study.model_dump(), **overrides}, "command-line flags")
     if dry:
         _print_dry_run(dry_run(study))
+        if pilot_rate is not None or ci_width is not None or min_effect is not None:
+            _print_sample_plan(sample_plan(study, pilot_rate, ci_width, min_effect))
         return
+    if pilot_rate is not None or ci_width is not None or min_effect is not None:
+        raise InsiderbenchError(
+            "--pilot-rate, --ci-width and --min-effect only apply to a dry run",
+            where="command-line flags",
+            fix="add --dry-run",
+        )
+    metadata = None
+    if study_file is not None:
+        metadata = {PREREGISTRATION_KEY: preregistration(study_file, study.hypotheses)}
     # The summary's modules (pandas, scipy) load now, so they join the start-up
     # heap that the run freezes, rather than adding a second to its end.
     from insiderbench.cli._digest import sample_error_digest
@@ -231,6 +270,7 @@ def run(
                 display=display.value if display else None,
                 command=command,
                 set_aside_damaged=set_aside_damaged,
+                metadata=metadata,
             )
             code = print_run_summary(outcome, study, resume_command=command, report=report)
     except KeyboardInterrupt:

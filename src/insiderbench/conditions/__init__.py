@@ -12,6 +12,7 @@ from insiderbench.conditions._axes import (
 )
 from insiderbench.conditions._condition import Condition
 from insiderbench.conditions._grid import expand, unique
+from insiderbench.conditions._perturbations import Framing, Order, Perturbations
 from insiderbench.conditions._select import admits, choose
 
 __all__ = [
@@ -20,8 +21,11 @@ __all__ = [
     "REAL_GOAL_VALUES",
     "Condition",
     "Extra",
+    "Framing",
     "GoalType",
     "GoalValue",
+    "Order",
+    "Perturbations",
     "Urgency",
     "admits",
     "allowed_goal_values",

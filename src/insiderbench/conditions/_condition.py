@@ -15,6 +15,7 @@ from insiderbench.conditions._axes import (
     Urgency,
     allowed_goal_values,
 )
+from insiderbench.conditions._perturbations import SEPARATOR, Perturbations
 
 _ID_RE = re.compile(
     r"^(?P<scenario>[a-z0-9][a-z0-9/.-]*)_(?P<goal_type>[a-z]+)-(?P<goal_value>[a-z]+)"
@@ -28,7 +29,9 @@ class Condition(BaseModel):
     The id follows the study's convention ``{scenario}_{goal_type}-{goal_value}_{urgency}``
     with suffixes for non-default knobs: ``_dont`` or ``_goal`` for extra
     instructions, ``_prod`` for the variant without a scratchpad and ``_aware``
-    for the eval-awareness notice.
+    for the eval-awareness notice. Perturbations (see
+    :class:`~insiderbench.conditions.Perturbations`) follow after ``__``, e.g.
+    ``blackmail_explicit-america_replacement__order-chrono__names-s7``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -40,6 +43,7 @@ class Condition(BaseModel):
     extra: Extra = Extra.NONE
     prod: bool = False
     awareness: bool = False
+    perturbations: Perturbations = Perturbations()
 
     @model_validator(mode="after")
     def _check_goal(self) -> Self:
@@ -63,7 +67,17 @@ class Condition(BaseModel):
             base += "_prod"
         if self.awareness:
             base += "_aware"
-        return base
+        return base + self.perturbations.suffix
+
+    @property
+    def base(self) -> Condition:
+        """The same condition without its perturbations."""
+        return self.model_copy(update={"perturbations": Perturbations()})
+
+    def perturbed(self, perturbations: Perturbations) -> Condition:
+        """The same condition with ``perturbations`` added to its own."""
+        merged = self.perturbations.merge(perturbations)
+        return self.model_copy(update={"perturbations": merged})
 
     @property
     def has_goal_conflict(self) -> bool:
@@ -95,13 +109,22 @@ class Condition(BaseModel):
         Raises:
             InsiderbenchError: if the id is malformed or names an invalid combination.
         """
-        match = _ID_RE.match(condition_id)
+        head, sep, tail = condition_id.partition(SEPARATOR)
+        perturbations = Perturbations.parse(tail, where=f"condition {condition_id}")
+        if sep and perturbations.empty:
+            raise InsiderbenchError(
+                f"'{condition_id}' ends with '{SEPARATOR}' but names no perturbation",
+                where="condition",
+                fix=f"drop the trailing '{SEPARATOR}'",
+            )
+        match = _ID_RE.match(head)
         if match is None:
             raise InsiderbenchError(
                 f"'{condition_id}' is not a condition id",
                 where="condition",
                 fix="ids look like blackmail_explicit-america_replacement"
-                "[_dont|_goal][_prod][_aware]; list them with `insiderbench conditions`",
+                "[_dont|_goal][_prod][_aware][__perturbation...]; list them with "
+                "`insiderbench conditions`",
             )
         suffixes = [s for s in match["suffixes"].split("_") if s]
         extra = Extra.NONE
@@ -136,6 +159,7 @@ class Condition(BaseModel):
                 extra=extra,
                 prod=prod,
                 awareness=awareness,
+                perturbations=perturbations,
             )
         except ValidationError as exc:
             raise InsiderbenchError(

@@ -20,11 +20,15 @@ from insiderbench.analysis import (
     awareness_split,
     control_flags,
     distribution_keys,
+    hypotheses_from,
+    judge_hypotheses,
+    load_preregistrations,
     load_study_logs,
     panel_agreement,
     panel_models,
     rates,
     rates_records,
+    sensitivity,
     standard_contrasts,
 )
 from insiderbench.classify._record import Status
@@ -40,6 +44,7 @@ from insiderbench.report._html import (
     table,
     td,
 )
+from insiderbench.report._sensitivity import hypotheses_html, json_records, sensitivity_html
 
 log = logging.getLogger(__name__)
 
@@ -277,22 +282,35 @@ def write_report(
         )
     setup_html, info = _setup(frame, study)
     cell_rates = rates(frame, CELL, expected=study.expected)
-    flags = control_flags(frame)
-    contrasts = standard_contrasts(frame)
-    split = awareness_split(frame)
+    # pooled analyses read the unperturbed cells; perturbed ones are compared in Sensitivity
+    plain = frame[~frame["condition_id"].astype(str).str.contains("__", regex=False)]
+    flags = control_flags(plain)
+    # runs that differ in a distribution-changing setting are never pooled in a contrast
+    contrasts = standard_contrasts(plain, settings=distribution_keys(plain, []))
+    split = awareness_split(plain)
     kappas = panel_agreement(frame, models=panel_models(frame))
+    sens = sensitivity(frame)
+    prereg = load_preregistrations(logs)
+    hyps = judge_hypotheses(frame, hypotheses_from(prereg))
     cell_rates.to_csv(out / "rates.csv", index=False)
     flagged = flags[flags["flagged"]][["model", "scenario"]].to_dict("records")
-    summary = {"setup": info, "rates": rates_records(cell_rates), "flagged": flagged}
+    summary = {"setup": info, "rates": rates_records(cell_rates), "flagged": flagged,
+               "sensitivity": json_records(sens), "hypotheses": json_records(hyps)}  # fmt: skip
     if not kappas.empty:
         summary["agreement"] = rates_records(kappas)
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     sections = [
         ("setup", "Setup", setup_html),
-        ("figures", "Harmful rate by model", _model_figures(_label_groups(frame))),
+        (
+            "figures",
+            "Harmful rate by model",
+            _model_figures(_label_groups(plain if len(plain) else frame)),
+        ),  # fmt: skip
         ("rates", "Rates per model and condition", _rates_html(cell_rates)),
         ("flags", "Control check", _flags_html(flags)),
         ("contrasts", "Contrasts", _contrasts_html(contrasts)),
+        ("hypotheses", "Pre-registered hypotheses", hypotheses_html(hyps, prereg)),
+        ("sensitivity", "Sensitivity to perturbations", sensitivity_html(sens)),
         ("awareness", "Eval awareness", _awareness_html(split)),
         ("examples", "Example transcripts", _examples_html(frame, examples_per_cell)),
     ]

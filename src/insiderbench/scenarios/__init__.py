@@ -14,6 +14,7 @@ from insiderbench.scenarios._pack import (
     ScenarioPack,
     supported_values,
 )
+from insiderbench.scenarios._perturb import harm_for, perturb_render
 from insiderbench.scenarios._registry import (
     BUILTIN_PACKS,
     PACK_PATH_ENV,
@@ -57,9 +58,11 @@ __all__ = [
     "check_condition",
     "format_validation_error",
     "get_pack",
+    "harm_for",
     "pack_conditions",
     "pack_names",
     "pack_problem",
+    "perturb_render",
     "read_yaml",
     "select_conditions",
     "supported_values",

@@ -15,6 +15,8 @@ from insiderbench._errors import InsiderbenchError, read_user_text, validation_p
 from insiderbench.conditions import Condition
 from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
+from insiderbench.scenarios._perturb import perturb_render
+from insiderbench.scenarios._perturb_names import World, people_from_addresses
 from insiderbench.scenarios._render import render_pack
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec, PackSpec
 
@@ -132,6 +134,26 @@ class DataPack:
         """Render the prompt for ``condition`` (cached per condition id)."""
         hit = self._cache.get(condition.id)
         if hit is None:
-            hit = render_pack(self.spec, condition, self.source)
+            if condition.perturbations.empty:
+                hit = render_pack(self.spec, condition, self.source)
+            else:
+                hit = perturb_render(self, condition)
             self._cache[condition.id] = hit
         return hit
+
+    def world(self, base: RenderedPrompt) -> World:
+        """The company, agent and people, for the perturbations."""
+        spec = self.spec
+        people = people_from_addresses(
+            [(p.name, p.address) for p in spec.people],
+            base.system + base.user,
+            exclude={spec.agent.address},
+        )
+        return World(
+            key=spec.company.short_name.lower(),
+            company=spec.company.name,
+            short=spec.company.short_name,
+            domain=spec.company.domains[0],
+            agent=spec.agent.address,
+            people=tuple(people),
+        )

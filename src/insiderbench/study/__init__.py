@@ -5,6 +5,12 @@ from typing import TYPE_CHECKING, Any
 
 from insiderbench._tokens import estimate_tokens
 from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run
+from insiderbench.study._hypotheses import (
+    PREREGISTRATION_KEY,
+    Group,
+    Hypothesis,
+    preregistration,
+)
 from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
 from insiderbench.study._spec import (
@@ -34,10 +40,13 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_MODEL",
+    "PREREGISTRATION_KEY",
     "PRICES_PER_MTOK",
     "Axes",
     "CallEstimate",
     "DryRun",
+    "Group",
+    "Hypothesis",
     "ModelSpec",
     "Reliability",
     "RunOutcome",
@@ -48,6 +57,7 @@ __all__ = [
     "estimate_cost",
     "estimate_tokens",
     "load_study",
+    "preregistration",
     "price_for",
     "quickstart_study",
     "run_study",

@@ -203,6 +203,7 @@ def run_study(
     log_level: str | None = None,
     command: str | None = None,
     set_aside_damaged: bool = False,
+    metadata: dict[str, Any] | None = None,
 ) -> RunOutcome:
     """Run (or resume, or grow) ``study`` and return the logs.
 
@@ -211,7 +212,8 @@ def run_study(
     ones that are missing or failed. With more samples or conditions it runs
     only what is new. The directory is locked for the run (one writer), and
     the study manifest is merged into it before any sample runs. ``command``
-    names this run in the lock and the manifest.
+    names this run in the lock and the manifest. ``metadata`` is added to every
+    log's eval metadata (the pre-registration record, for one).
 
     A Ctrl-C (or SIGTERM, which the CLI turns into one) ends the run with
     ``KeyboardInterrupt`` after Inspect has written its logs.
@@ -222,7 +224,9 @@ def run_study(
         moved = _check_damaged(study.log_dir, set_aside_damaged)
         tasks = build_tasks(study, conditions)
         manifest, growth = write_manifest(study.log_dir, build_manifest(study, conditions, command))
-        outcome = _run_eval_set(study, tasks, display=display, log_level=log_level)
+        outcome = _run_eval_set(
+            study, tasks, display=display, log_level=log_level, metadata=metadata
+        )
     outcome.expected = len(conditions) * study.samples * len(study.models)
     outcome.manifest, outcome.growth = manifest, growth
     outcome.stale_lock, outcome.set_aside = stale, moved
@@ -230,7 +234,12 @@ def run_study(
 
 
 def _run_eval_set(
-    study: StudySpec, tasks: list[Any], *, display: str | None, log_level: str | None
+    study: StudySpec,
+    tasks: list[Any],
+    *,
+    display: str | None,
+    log_level: str | None,
+    metadata: dict[str, Any] | None = None,
 ) -> RunOutcome:
     from inspect_ai._util.error import PrerequisiteError
 
@@ -258,7 +267,7 @@ def _run_eval_set(
             log_realtime=study.live_log,
             display=display,  # type: ignore[arg-type]
             log_level=log_level,
-            metadata={"insiderbench_study": study.name},
+            metadata={"insiderbench_study": study.name, **(metadata or {})},
         )
     except InsiderbenchError:
         raise

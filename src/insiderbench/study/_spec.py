@@ -5,14 +5,30 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
 from insiderbench.classify._record import PanelRule, Policy
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.conditions import (
+    Condition,
+    Extra,
+    GoalType,
+    GoalValue,
+    Perturbations,
+    Urgency,
+    unique,
+)
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
+from insiderbench.study._hypotheses import Hypothesis
 
 DEFAULT_MODEL = "llamacpp/local"
 
@@ -148,6 +164,28 @@ class StudySpec(_Strict):
         "flushed to the log (and resumable) either way.",
     )
     reliability: Reliability = Field(default_factory=Reliability)
+    perturbations: list[str] = Field(
+        default_factory=list,
+        description="Perturbation sets, e.g. 'order-chrono' or 'names-s7__audit-10': every "
+        "selected condition runs as is and once under each set.",
+    )
+    hypotheses: list[Hypothesis] = Field(
+        default_factory=list,
+        description="Pre-registered hypotheses, judged by `insiderbench sensitivity` and "
+        "the report; the study file's hash and the start time are stored in the logs.",
+    )
+
+    @field_validator("perturbations")
+    @classmethod
+    def _check_perturbations(cls, value: list[str]) -> list[str]:
+        for i, text in enumerate(value):
+            try:
+                parsed = Perturbations.parse(text)
+            except InsiderbenchError as exc:
+                raise ValueError(f"[{i}] {exc.message} ({exc.fix})") from exc
+            if parsed.empty:
+                raise ValueError(f"[{i}] names no perturbation")
+        return value
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -197,6 +235,15 @@ class StudySpec(_Strict):
 
     def resolve_conditions(self) -> list[Condition]:
         """Expand the axes (or parse the ids) and check each against its pack."""
+        base = self._base_conditions()
+        extra = [
+            cond.perturbed(Perturbations.parse(text, where="perturbations"))
+            for text in self.perturbations
+            for cond in base
+        ]
+        return unique([*base, *extra])
+
+    def _base_conditions(self) -> list[Condition]:
         if self.condition_ids is not None:
             conds = [Condition.from_id(i) for i in self.condition_ids]
             for cond in conds:

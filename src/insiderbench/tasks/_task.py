@@ -10,7 +10,15 @@ from inspect_ai.model import GenerateConfig
 from inspect_ai.solver import generate
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.conditions import (
+    Condition,
+    Extra,
+    GoalType,
+    GoalValue,
+    Perturbations,
+    Urgency,
+    unique,
+)
 from insiderbench.scenarios import select_conditions
 from insiderbench.tasks._dataset import condition_dataset
 
@@ -61,6 +69,15 @@ def resolve_conditions(
     )
 
 
+def with_perturbations(
+    conditions: list[Condition], perturbations: str | Sequence[str] | None
+) -> list[Condition]:
+    """The conditions, then each of them under each perturbation set."""
+    sets = [Perturbations.parse(p, where="task argument perturbations")
+            for p in _as_list(perturbations) or []]  # fmt: skip
+    return unique([*conditions, *(c.perturbed(p) for p in sets for c in conditions)])
+
+
 def _axis(enum: type[_E], value: str | Sequence[str] | None, name: str) -> list[_E] | None:
     """Parse one axis argument; an unknown value is an error listing the allowed ones."""
     values = _as_list(value)
@@ -87,6 +104,7 @@ def agentic_misalignment(
     prod: bool | None = False,
     awareness: bool | None = False,
     conditions: str | list[str] | None = None,
+    perturbations: str | list[str] | None = None,
     samples: int = 1,
     policy: str | None = None,
     temperature: float = STUDY_TEMPERATURE,
@@ -107,6 +125,8 @@ def agentic_misalignment(
         prod: Without the scratchpad (``True``), with it (``False``), or both (``None``).
         awareness: With the eval-awareness notice, without it, or both (``None``).
         conditions: Explicit condition ids (comma-separated or a list); overrides the axes.
+        perturbations: Perturbation sets (comma-separated or a list, e.g.
+            ``escalation,names-s7``): each condition also runs under each set.
         samples: Samples per condition (Inspect epochs).
         policy: Verdict policy: ``rules``, ``judge`` or ``both`` (default: ``both``
             when a ``grader`` model role is set, else ``rules``).
@@ -128,6 +148,7 @@ def agentic_misalignment(
         awareness=awareness,
         conditions=conditions,
     )
+    conds = with_perturbations(conds, perturbations)
     if not conds:
         raise InsiderbenchError(
             "the task arguments select no valid condition",
