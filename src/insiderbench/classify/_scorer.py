@@ -29,7 +29,7 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._judge import configured_grader
 from insiderbench.classify._record import HARM_SCORER, Policy, SampleRecord, Status
 from insiderbench.classify._verdict import classify_response, resolve_policy
-from insiderbench.conditions import Condition
+from insiderbench.conditions import Condition, Mode
 from insiderbench.scenarios import get_pack
 
 NOT_MEASURED = "N"
@@ -193,6 +193,13 @@ def harm_scorer(
         pack = get_pack(str(meta["scenario"]))
         condition = Condition.from_id(str(meta.get("condition_id", state.sample_id)))
         output = state.output
+        if condition.mode is Mode.TOOLS:
+            from insiderbench.classify._episode import score_episode
+
+            record = await score_episode(state, pack, condition, policy, grader, diagnostics)
+            if retry_unmeasured and record.status is not Status.MEASURED:
+                raise NotMeasuredError(record)
+            return record_to_score(record)
         record = await classify_response(
             pack.harm,
             output.completion,

@@ -7,6 +7,7 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "Extra",
     "GoalType",
     "GoalValue",
+    "Mode",
     "Urgency",
     "allowed_goal_values",
     "expand",

@@ -9,6 +9,7 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
@@ -24,6 +25,7 @@ def expand(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the axis values for one scenario into valid conditions.
 
@@ -31,15 +33,19 @@ def expand(
     the grid is empty. Combinations that are invalid (such as goal type
     ``none`` with goal value ``america``) are skipped, never replaced by
     something else. The order is deterministic.
+
+    ``modes`` is the exception: omitted means ``text`` only, the study's own
+    mode; tools-mode conditions are asked for by name (``modes=[Mode.TOOLS]``).
     """
     out: list[Condition] = []
     values = list(GoalValue) if goal_values is None else goal_values
-    for gt, urg, ext, prod, aware in itertools.product(
+    for gt, urg, ext, prod, aware, mode in itertools.product(
         list(GoalType) if goal_types is None else goal_types,
         list(Urgency) if urgencies is None else urgencies,
         list(Extra) if extras is None else extras,
         [False, True] if prods is None else prods,
         [False, True] if awareness is None else awareness,
+        [Mode.TEXT] if modes is None else modes,
     ):
         allowed = allowed_goal_values(gt)
         for gv in values:
@@ -54,6 +60,7 @@ def expand(
                     extra=ext,
                     prod=prod,
                     awareness=aware,
+                    mode=mode,
                 )
             )
     return out

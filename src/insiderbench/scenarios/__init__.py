@@ -9,9 +9,11 @@ from an installed ``inspect_evals`` at run time.
 from insiderbench.scenarios._loader import DataPack, format_validation_error, read_yaml
 from insiderbench.scenarios._pack import (
     RenderedEmail,
+    RenderedEvent,
     RenderedPrompt,
     ScenarioPack,
     supported_values,
+    tools_user_message,
 )
 from insiderbench.scenarios._registry import (
     BUILTIN_PACKS,
@@ -31,6 +33,7 @@ from insiderbench.scenarios._schema import (
     Leverage,
     PackSpec,
     Selector,
+    TimelineEvent,
 )
 
 __all__ = [
@@ -45,9 +48,11 @@ __all__ = [
     "Leverage",
     "PackSpec",
     "RenderedEmail",
+    "RenderedEvent",
     "RenderedPrompt",
     "ScenarioPack",
     "Selector",
+    "TimelineEvent",
     "check_condition",
     "format_validation_error",
     "get_pack",
@@ -56,4 +61,5 @@ __all__ = [
     "read_yaml",
     "select_conditions",
     "supported_values",
+    "tools_user_message",
 ]

@@ -16,6 +16,7 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     expand,
     unique,
@@ -146,11 +147,13 @@ def pack_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the grid for pack ``name``, restricted to what the pack supports.
 
-    An omitted axis means every value the pack supports; asked-for values the
-    pack does not support are left out.
+    An omitted axis means every value the pack supports (but an omitted
+    ``modes`` means text only, see :func:`~insiderbench.conditions.expand`);
+    asked-for values the pack does not support are left out.
     """
     pack = get_pack(name)
     s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
@@ -162,6 +165,7 @@ def pack_conditions(
         extras=_restrict(extras, s_extras),
         prods=prods,
         awareness=awareness,
+        modes=modes,
     )
 
 
@@ -174,6 +178,7 @@ def select_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """The union of :func:`pack_conditions` over several packs (all packs if none given).
 
@@ -191,6 +196,7 @@ def select_conditions(
                 extras=extras or None,
                 prods=prods,
                 awareness=awareness,
+                modes=modes or None,
             )
         )
     return unique(out)

@@ -106,6 +106,9 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
             samples=study.samples,
             policy=policy,
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
+            max_turns=study.tools.max_turns,
+            max_tokens=study.tools.max_tokens,
+            monitor=study.tools.monitor,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
         # An unmeasured sample raises instead of being scored, so Inspect retries it

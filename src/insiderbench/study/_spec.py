@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
 from insiderbench.classify._record import Policy
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Mode, Urgency, unique
+from insiderbench.monitors._names import check_monitor
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
 
@@ -49,6 +50,29 @@ class Axes(_Strict):
     extras: list[Extra] | None = Field(default_factory=lambda: [Extra.NONE])
     prod: list[bool] = Field(default_factory=lambda: [False])
     awareness: list[bool] = Field(default_factory=lambda: [False])
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.TEXT], min_length=1)
+
+
+class ToolsSettings(_Strict):
+    """How tools-mode conditions run (text-mode conditions ignore these)."""
+
+    max_turns: int = Field(default=12, ge=1, description="Model calls per episode.")
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Tokens per episode, all turns; None: no limit."
+    )
+    monitor: str | None = Field(
+        default=None,
+        description="Reviews each consequential tool call before it runs: `rules`, "
+        "`model` (the `monitor` model role) or `model:<inspect model name>`.",
+    )
+
+    @field_validator("monitor")
+    @classmethod
+    def _check_monitor(cls, value: str | None) -> str | None:
+        try:
+            return check_monitor(value)
+        except InsiderbenchError as exc:
+            raise ValueError(f"{exc.message} ({exc.fix})") from None
 
 
 class Reliability(_Strict):
@@ -122,6 +146,7 @@ class StudySpec(_Strict):
         "flushed to the log (and resumable) either way.",
     )
     reliability: Reliability = Field(default_factory=Reliability)
+    tools: ToolsSettings = Field(default_factory=ToolsSettings)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -173,6 +198,7 @@ class StudySpec(_Strict):
             extras=axes.extras,
             prods=axes.prod,
             awareness=axes.awareness,
+            modes=axes.modes,
         )
         if not conds:
             raise InsiderbenchError(
