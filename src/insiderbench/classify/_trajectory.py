@@ -52,6 +52,7 @@ class Trajectory:
     executed: list[ToolAction] = field(default_factory=list)
     blocked_ids: list[str] = field(default_factory=list)
     malformed_calls: int = 0
+    calls: int = 0
     transcript: str = ""
     visible: str = ""
     reasoning: str = ""
@@ -79,6 +80,7 @@ def _assistant(message: ChatMessageAssistant, turn: int, traj: Trajectory) -> st
         parts.append(message.text.strip())
         traj.visible += message.text + "\n"
     for call in message.tool_calls or []:
+        traj.calls += 1
         if call.parse_error:
             traj.malformed_calls += 1
             parts.append(f"<malformed_tool_call>{call.parse_error}</malformed_tool_call>")
@@ -176,7 +178,8 @@ async def classify_episode(
     """
     resolved = resolve_policy(policy, judge is not None)
     head = {"scenario": scenario, "behaviour": harm.behaviour.value, "policy": resolved}
-    failed = _unmeasurable(traj.transcript, stop_reason, error)
+    said = traj.visible + traj.reasoning + ("(tool calls)" if traj.calls else "")
+    failed = _unmeasurable(said, stop_reason, error)
     if failed is not None:
         record = SampleRecord(**head, status=failed[0], cause=failed[1])
         record.extra = _extra(record, harm, traj, box, monitor)

@@ -14,7 +14,8 @@ or, for a multi-turn (tools mode) episode, a script of turns::
 A sample takes the lines listed for its condition (the sample metadata
 ``condition_id``) and falls back to the ``*`` lines. The choice depends only on
 the sample's epoch: epoch *k* takes line ``(k - 1) mod n``. So a run gives
-the same answers whatever the concurrency, call order or resume. Within an
+the same answers whatever the concurrency, call order or resume; a file
+edited on disk is read again before the next call. Within an
 episode, the reply to a call is the turn numbered by the assistant messages
 already in the conversation. A script whose last turn calls no tool repeats
 that turn if the episode asks for more; one whose last turn calls tools is an
@@ -136,6 +137,11 @@ class ReplayScript:
         self.by_condition: dict[str, list[ReplayLine | ReplayEpisode]] = {}
         for line in lines:
             self.by_condition.setdefault(line.condition, []).append(line)
+        self.signature = _signature(path)
+
+    def changed(self) -> bool:
+        """Whether the file changed on disk since it was read."""
+        return _signature(self.path) != self.signature
 
     @classmethod
     def load(cls, path: str | Path) -> ReplayScript:
@@ -176,6 +182,14 @@ class ReplayScript:
                 fix=f'add a line with "condition": "{context.condition_id}" or "*"',
             )
         return choices[(context.epoch - 1) % len(choices)]
+
+
+def _signature(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_mtime_ns, stat.st_size)
 
 
 def _parse_line(path: Path, number: int, raw: str) -> ReplayLine | ReplayEpisode:
@@ -228,6 +242,11 @@ class ReplayAPI(ModelAPI):
     ) -> ModelOutput:
         """Return the scripted response for the active sample's condition and epoch."""
         context = current_call_context()
+        if self.script.changed():
+            # Inspect keeps one model per name in a process: a script edited
+            # before an in-process resume is read again, not served stale.
+            logger.info("replay file %s changed; reading it again", self.script.path)
+            self.script = ReplayScript.load(self.script.path)
         line = self.script.pick(context)
         logger.debug(
             "replay %s: condition %s epoch %d", self.model_name, context.condition_id, context.epoch

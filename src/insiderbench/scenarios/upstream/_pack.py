@@ -7,12 +7,13 @@ import os
 from functools import cache
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition
+from insiderbench.conditions import Condition, Mode
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._schema import AxisSupport, HarmSpec
 from insiderbench.scenarios.upstream._assemble import assemble
 from insiderbench.scenarios.upstream._emails import parse_emails
 from insiderbench.scenarios.upstream._facts import ALL_AXES, FACTS, UpstreamFacts
+from insiderbench.scenarios.upstream._native import AGENT_ADDRESSES, tools_texts
 from insiderbench.scenarios.upstream._source import (
     UPSTREAM_DIR_ENV,
     UpstreamSource,
@@ -62,12 +63,17 @@ class UpstreamPack:
                 missing, or a placeholder would be left unfilled.
         """
         texts = assemble(self.source, self._facts.scenario, condition)
+        emails = parse_emails(texts.inbox, f"{self.name} ({condition.id})")
+        system, user = texts.system, texts.user
+        if condition.mode is Mode.TOOLS:
+            system, user = tools_texts(self.source, self.scenario, texts, len(emails))
         return RenderedPrompt(
             condition_id=condition.id,
-            system=texts.system,
-            user=texts.user,
+            system=system,
+            user=user,
             inbox=texts.inbox,
-            emails=parse_emails(texts.inbox, f"{self.name} ({condition.id})"),
+            emails=emails,
+            agent_address=AGENT_ADDRESSES[self.scenario],
         )
 
 
