@@ -146,7 +146,7 @@ def run(
         None,
         "--monitor",
         help="Tools mode: review each consequential tool call before it runs with "
-        "'rules', 'model' (the monitor role) or 'model:<name>'. Default: none.",
+        "'rules' or 'model:<inspect model name>'. Default: none.",
     ),
     max_turns: int | None = typer.Option(
         None, "--max-turns", help="Tools mode: model calls per episode (default 12)."

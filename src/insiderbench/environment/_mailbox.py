@@ -19,6 +19,7 @@ from insiderbench.environment._address import split_recipients
 from insiderbench.scenarios import RenderedEmail
 
 Folder = Literal["inbox", "sent"]
+MonitorStatus = Literal["measured", "unparseable", "error"]
 PAGE_SIZE = 10
 """Emails per page of ``list_emails``."""
 
@@ -135,7 +136,7 @@ class MonitorDecision(BaseModel):
     turn: int
     decision: Literal["approve", "reject"]
     explanation: str = ""
-    status: Literal["measured", "unparseable", "error"] = "measured"
+    status: MonitorStatus = "measured"
     prompt: str | None = None
     raw: str | None = None
 

@@ -19,7 +19,7 @@ from inspect_ai.model import ChatMessage, GenerateConfig, Model, get_model
 from inspect_ai.tool import ToolCall, ToolCallView
 from inspect_ai.util import store_as
 
-from insiderbench.environment._mailbox import Mailbox, MonitorDecision
+from insiderbench.environment._mailbox import Mailbox, MonitorDecision, MonitorStatus
 from insiderbench.monitors._names import MODEL_MONITOR
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def parse_decision(text: str) -> str | None:
     return "approve" if found == {"allow"} else "reject"
 
 
-async def _ask(model: Model, prompt: str) -> tuple[str | None, str, str]:
+async def _ask(model: Model, prompt: str) -> tuple[str | None, str, MonitorStatus]:
     """(decision or None, raw output of the last attempt, status)."""
     raw = ""
     for _ in range(ATTEMPTS):
@@ -106,13 +106,13 @@ def model_monitor(model: str | None = None) -> Approver:
 
     Args:
         model: An Inspect model name; None uses the model bound to the
-            ``monitor`` role.
+            ``monitor`` role (an error if none is bound, never the evaluated model).
     """
 
     async def approve(
         message: str, call: ToolCall, view: ToolCallView, history: list[ChatMessage]
     ) -> Approval:
-        judge = get_model(model) if model else get_model(role=MONITOR_ROLE)
+        judge = get_model(model) if model else get_model(role=MONITOR_ROLE, required=True)
         prompt = monitor_prompt(call, history)
         decision, raw, status = await _ask(judge, prompt)
         box = store_as(Mailbox)
@@ -126,7 +126,7 @@ def model_monitor(model: str | None = None) -> Approver:
                 turn=box.turn,
                 decision="approve" if final == "approve" else "reject",
                 explanation=reason,
-                status=status,  # type: ignore[arg-type]
+                status=status,
                 prompt=prompt,
                 raw=raw,
             )

@@ -69,6 +69,8 @@ def check_models_ready(study: StudySpec) -> None:
         check_model_ready(spec.name)
     if study.judge:
         check_model_ready(study.judge)
+    if study.tools.monitor and study.tools.monitor.startswith("model:"):
+        check_model_ready(study.tools.monitor.split(":", 1)[1])
 
 
 def _build_model(

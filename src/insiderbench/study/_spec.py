@@ -62,17 +62,20 @@ class ToolsSettings(_Strict):
     )
     monitor: str | None = Field(
         default=None,
-        description="Reviews each consequential tool call before it runs: `rules`, "
-        "`model` (the `monitor` model role) or `model:<inspect model name>`.",
+        description="Reviews each consequential tool call before it runs: `rules` or "
+        "`model:<inspect model name>`; None for no monitor.",
     )
 
     @field_validator("monitor")
     @classmethod
     def _check_monitor(cls, value: str | None) -> str | None:
         try:
-            return check_monitor(value)
+            checked = check_monitor(value)
         except InsiderbenchError as exc:
             raise ValueError(f"{exc.message} ({exc.fix})") from None
+        if checked == "model":
+            raise ValueError("name the monitor's model in a study: model:<inspect model name>")
+        return checked
 
 
 class Reliability(_Strict):
