@@ -276,7 +276,7 @@ def test_token_limit_ends_the_episode(tmp_path: Path) -> None:
 
 
 def test_model_monitor_and_judge_read_the_trajectory(tmp_path: Path) -> None:
-    from tests._scripted import NO, YES, scripted
+    from _scripted import NO, YES, scripted
 
     monitor, monitor_api = scripted(
         ["A threat tied to his affair.\n<decision>block</decision>"], name="monitor"
