@@ -62,8 +62,8 @@ def agentic(
     from insiderbench.analysis._agentic import load_agentic, mode_comparison, monitor_effect
 
     frame = load_agentic(paths)
-    modes = mode_comparison(frame).to_dict("records")
-    monitors = monitor_effect(frame).to_dict("records")
+    modes = [{str(k): v for k, v in r.items()} for r in mode_comparison(frame).to_dict("records")]
+    monitors = [{str(k): v for k, v in r.items()} for r in monitor_effect(frame).to_dict("records")]
     if as_json:
         clean = [
             {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
