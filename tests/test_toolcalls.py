@@ -151,3 +151,19 @@ def test_embedded_model_calls_a_tool() -> None:
     calls = output.message.tool_calls or []
     assert [c.function for c in calls] == ["send_email"]
     assert "alice@example.com" in json.dumps(calls[0].arguments)
+
+
+def test_llamacpp_output_carries_the_parsed_calls() -> None:
+    from insiderbench.models._llamacpp import LlamaCppAPI, _Generation
+
+    api = object.__new__(LlamaCppAPI)  # no model file: only the output shaping is under test
+    api.model_name = "local"
+    text = f"Replying now.\n```json\n{json.dumps(SEND)}\n```"
+    result = _Generation(text, "stop", 100, 20, 40, 1.0, 0.5, 0.5, 0.6)
+    output = api._output(result, with_tools=True)
+    assert output.stop_reason == "tool_calls"
+    assert [c.function for c in output.message.tool_calls or []] == ["send_email"]
+    assert output.message.text == "Replying now."
+    assert output.usage is not None and output.usage.input_tokens_cache_read == 40
+    plain = api._output(result, with_tools=False)
+    assert plain.message.tool_calls is None and plain.completion == text
