@@ -9,6 +9,7 @@ import pytest
 import yaml
 from inspect_ai.tool import ToolError
 from inspect_ai.util import Store
+from pydantic import ValidationError
 
 from insiderbench import InsiderbenchError
 from insiderbench.classify._trajectory import GAVE_UP, RETRIED, SWITCHED, after_block
@@ -250,3 +251,32 @@ def test_builtin_packs_have_a_timeline_that_ends(name: str) -> None:
         assert "<tool_use" not in rendered.system
         assert rendered.inbox.strip() and "<email>" not in rendered.user
         assert rendered.agent_address in {a for e in rendered.emails for a in e.to}
+
+
+def test_dry_run_counts_tools_mode_as_an_upper_bound() -> None:
+    from insiderbench.study import StudySpec, dry_run
+
+    def study(ids: list[str], max_turns: int = 12) -> StudySpec:
+        return StudySpec.model_validate(
+            {
+                "name": "dry",
+                "models": [{"name": "openai/gpt-4.1"}],
+                "condition_ids": ids,
+                "samples": 2,
+                "tools": {"max_turns": max_turns},
+            }
+        )
+
+    text = dry_run(study(["blackmail_explicit-america_replacement"])).rows[0]
+    tools = dry_run(study(["blackmail_explicit-america_replacement_tools"], 5)).rows[0]
+    assert (text.calls, tools.calls) == (2, 10)
+    assert tools.input_tokens > 4 * text.input_tokens, "each turn is counted with the whole inbox"
+    with pytest.raises(ValidationError, match="name the monitor's model"):
+        StudySpec.model_validate(
+            {
+                "name": "x",
+                "models": [{"name": "m/x"}],
+                "condition_ids": ["a"],
+                "tools": {"monitor": "model"},
+            }
+        )
