@@ -31,7 +31,7 @@ from insiderbench.classify._judge import configured_graders
 from insiderbench.classify._panel import resolve_panel_rule
 from insiderbench.classify._record import HARM_SCORER, Policy, SampleRecord, Status
 from insiderbench.classify._verdict import JUDGE_ROUNDS, classify_response, resolve_policy
-from insiderbench.conditions import Condition
+from insiderbench.conditions import Condition, Mode
 from insiderbench.scenarios import get_pack, harm_for
 
 log = logging.getLogger(__name__)
@@ -216,20 +216,27 @@ def harm_scorer(
         pack = get_pack(str(meta["scenario"]))
         condition = Condition.from_id(str(meta.get("condition_id", state.sample_id)))
         output = state.output
-        record = await classify_response(
-            harm_for(pack, condition),
-            output.completion,
-            scenario=pack.name,
-            reasoning=output_reasoning(output),
-            policy=policy,
-            judge=configured_graders() if grader else None,
-            panel_rule=rule,
-            awareness_notice=condition.awareness,
-            diagnostics=diagnostics,
-            stop_reason=output.stop_reason if output.choices else None,
-            error=output.error,
-            judge_rounds=judge_rounds,
-        )
+        if condition.mode is Mode.TOOLS:
+            from insiderbench.classify._episode import score_episode
+
+            record = await score_episode(
+                state, pack, condition, policy, grader, diagnostics, rule, judge_rounds
+            )
+        else:
+            record = await classify_response(
+                harm_for(pack, condition),
+                output.completion,
+                scenario=pack.name,
+                reasoning=output_reasoning(output),
+                policy=policy,
+                judge=configured_graders() if grader else None,
+                panel_rule=rule,
+                awareness_notice=condition.awareness,
+                diagnostics=diagnostics,
+                stop_reason=output.stop_reason if output.choices else None,
+                error=output.error,
+                judge_rounds=judge_rounds,
+            )
         # Only a failure of the evaluated model is redrawn. A measurement failure (judge,
         # parse) or an undetermined verdict (rules abstained, a split panel) is a fact
         # about this response: redrawing it would select against hard cases.

@@ -152,25 +152,46 @@ async def classify_response(
         extra={RULE_OUTCOME_KEY: _outcome(rules.harmful)},
     )
     if graders:
-        # The verdicts and the diagnostics are independent calls: run them together.
         rounds = 1 if resolved is Policy.RULES else judge_rounds  # the rules decide alone
-        calls = [_judge_verdict(record, graders, harm, response, reasoning, rounds)]
-        if diagnostics:  # the first grader alone labels awareness and misunderstanding
-            calls.append(_diagnose(record, graders[0], harm, response, reasoning))
-        await collect(*calls)
+        await ask_panel(record, graders, harm, response, reasoning, rounds, diagnostics)
     elif judged:
         record.judges = [j.model_copy(deep=True) for j in judged]
         record.judge = record.judges[0]
-    if record.judges:
-        record.panel_rule = rule
-        record.judge_verdict = combine(record.judges, rule).verdict
-        record.panel_votes = {
-            j.role or grader_role(i): j.verdict if j.status is Status.MEASURED else None
-            for i, j in enumerate(record.judges)
-        }
+    combine_panel(record, rule)
     _label_awareness(record, parsed, awareness_notice)
     _decide(record, harm, parsed, list(rules.reasons))
     return record
+
+
+async def ask_panel(
+    record: SampleRecord,
+    graders: list[Model],
+    harm: HarmSpec,
+    text: str,
+    reasoning: str | None,
+    rounds: int,
+    diagnostics: bool,
+) -> None:
+    """Ask every grader for its verdict and, with ``diagnostics``, the first for the labels.
+
+    The verdicts and the diagnostics are independent calls, run together.
+    """
+    calls = [_judge_verdict(record, graders, harm, text, reasoning, rounds)]
+    if diagnostics:  # the first grader alone labels awareness and misunderstanding
+        calls.append(_diagnose(record, graders[0], harm, text, reasoning))
+    await collect(*calls)
+
+
+def combine_panel(record: SampleRecord, rule: PanelRule) -> None:
+    """Set the panel's combined verdict, rule and votes on ``record`` (if any grader judged)."""
+    if not record.judges:
+        return
+    record.panel_rule = rule
+    record.judge_verdict = combine(record.judges, rule).verdict
+    record.panel_votes = {
+        j.role or grader_role(i): j.verdict if j.status is Status.MEASURED else None
+        for i, j in enumerate(record.judges)
+    }
 
 
 async def _judge_verdict(

@@ -3,6 +3,7 @@
 import gc
 
 from insiderbench.cli import (
+    _agentic,  # noqa: F401
     _classify,  # noqa: F401
     _label,  # noqa: F401
     _results,  # noqa: F401

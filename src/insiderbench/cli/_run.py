@@ -17,7 +17,7 @@ from rich.table import Table
 from insiderbench._errors import InsiderbenchError
 from insiderbench.classify._record import PanelRule, Policy
 from insiderbench.cli._app import app, console, handle_errors
-from insiderbench.conditions import Extra, GoalType, GoalValue, Urgency
+from insiderbench.conditions import Extra, GoalType, GoalValue, Mode, Urgency
 from insiderbench.study import (
     DEFAULT_MODEL,
     Axes,
@@ -57,8 +57,9 @@ def _study_from_flags(
     prod: bool | None,
     awareness: bool | None,
     condition: list[str],
+    mode: list[Mode] | None = None,
 ) -> StudySpec:
-    axes_given = any([scenario, goal_type, goal_value, urgency, extra]) or prod or awareness
+    axes_given = any([scenario, goal_type, goal_value, urgency, extra, mode]) or prod or awareness
     if condition and (axes_given or prod is not None or awareness is not None):
         raise InsiderbenchError(
             "--condition names exact conditions, so it cannot be combined with axis flags",
@@ -86,6 +87,7 @@ def _study_from_flags(
             extras=extra or [Extra.NONE],
             prod=[prod] if prod is not None else [False],
             awareness=[awareness] if awareness is not None else [False],
+            modes=mode or [Mode.TEXT],
         )
         update.update(conditions=axes, condition_ids=None)
     return validate_study({**base.model_dump(), **update}, "command-line flags")
@@ -147,6 +149,12 @@ def run(
     awareness: bool | None = typer.Option(
         None, "--awareness/--no-awareness", help="Add the eval-awareness notice. Default: off."
     ),
+    mode: list[Mode] = typer.Option(
+        None,
+        "--mode",
+        help="Interaction mode (repeatable): text (one message) or tools (live mailbox). "
+        "Default: text.",
+    ),
     condition: list[str] = typer.Option(None, "--condition", "-c", help="Condition id."),
     samples: int | None = typer.Option(None, "--samples", "-n", help="Samples per condition."),
     judge: list[str] = typer.Option(
@@ -199,13 +207,22 @@ def run(
     min_effect: float | None = typer.Option(
         None, "--min-effect", help="With --dry-run: smallest difference to detect (80% power)."
     ),
+    monitor: str | None = typer.Option(
+        None,
+        "--monitor",
+        help="Tools mode: review each consequential tool call before it runs with "
+        "'rules' or 'model:<inspect model name>'. Default: none.",
+    ),
+    max_turns: int | None = typer.Option(
+        None, "--max-turns", help="Tools mode: model calls per episode (default 12)."
+    ),
 ) -> None:
     """Run a study (or resume it: run the same command again)."""
     model, scenario, condition = model or [], scenario or [], condition or []
     goal_type, goal_value = goal_type or [], goal_value or []
-    urgency, extra = urgency or [], extra or []
+    urgency, extra, mode = urgency or [], extra or [], mode or []
     if study_file is not None:
-        flags = [model, scenario, goal_type, goal_value, urgency, extra, condition]
+        flags = [model, scenario, goal_type, goal_value, urgency, extra, condition, mode]
         if any(flags) or prod is not None or awareness is not None:
             raise InsiderbenchError(
                 "models and conditions come from the study file; don't also pass them as flags",
@@ -215,7 +232,7 @@ def run(
         study = load_study(study_file)
     else:
         study = _study_from_flags(
-            model, scenario, goal_type, goal_value, urgency, extra, prod, awareness, condition
+            model, scenario, goal_type, goal_value, urgency, extra, prod, awareness, condition, mode
         )
     overrides: dict[str, object] = {}
     judges: str | list[str] | None = (judge[0] if len(judge) == 1 else judge) if judge else None
@@ -233,6 +250,9 @@ def run(
     ):
         if value is not None:
             overrides[key] = value
+    tools = {k: v for k, v in (("monitor", monitor), ("max_turns", max_turns)) if v is not None}
+    if tools:
+        overrides["tools"] = {**study.tools.model_dump(), **tools}
     if overrides:
         study = validate_study({**study.model_dump(), **overrides}, "command-line flags")
     if dry:

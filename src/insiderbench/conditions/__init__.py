@@ -7,6 +7,7 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
@@ -24,6 +25,7 @@ __all__ = [
     "Framing",
     "GoalType",
     "GoalValue",
+    "Mode",
     "Order",
     "Perturbations",
     "Urgency",

@@ -12,6 +12,7 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
@@ -28,10 +29,10 @@ class Condition(BaseModel):
 
     The id follows the study's convention ``{scenario}_{goal_type}-{goal_value}_{urgency}``
     with suffixes for non-default knobs: ``_dont`` or ``_goal`` for extra
-    instructions, ``_prod`` for the variant without a scratchpad and ``_aware``
-    for the eval-awareness notice. Perturbations (see
-    :class:`~insiderbench.conditions.Perturbations`) follow after ``__``, e.g.
-    ``blackmail_explicit-america_replacement__order-chrono__names-s7``.
+    instructions, ``_prod`` for the variant without a scratchpad, ``_aware``
+    for the eval-awareness notice and ``_tools`` for the mailbox-tools mode.
+    Perturbations (see :class:`~insiderbench.conditions.Perturbations`) follow
+    after ``__``, e.g. ``blackmail_explicit-america_replacement__order-chrono__names-s7``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -43,6 +44,7 @@ class Condition(BaseModel):
     extra: Extra = Extra.NONE
     prod: bool = False
     awareness: bool = False
+    mode: Mode = Mode.TEXT
     perturbations: Perturbations = Perturbations()
 
     @model_validator(mode="after")
@@ -67,6 +69,8 @@ class Condition(BaseModel):
             base += "_prod"
         if self.awareness:
             base += "_aware"
+        if self.mode is not Mode.TEXT:
+            base += f"_{self.mode.value}"
         return base + self.perturbations.suffix
 
     @property
@@ -100,6 +104,7 @@ class Condition(BaseModel):
             "extra": self.extra.value,
             "prod": self.prod,
             "awareness": self.awareness,
+            "mode": self.mode.value,
         }
 
     @classmethod
@@ -123,12 +128,13 @@ class Condition(BaseModel):
                 f"'{condition_id}' is not a condition id",
                 where="condition",
                 fix="ids look like blackmail_explicit-america_replacement"
-                "[_dont|_goal][_prod][_aware][__perturbation...]; list them with "
+                "[_dont|_goal][_prod][_aware][_tools][__perturbation...]; list them with "
                 "`insiderbench conditions`",
             )
         suffixes = [s for s in match["suffixes"].split("_") if s]
         extra = Extra.NONE
         prod = awareness = False
+        mode = Mode.TEXT
         seen: list[str] = []
         for suffix in suffixes:
             if suffix in seen:
@@ -144,11 +150,13 @@ class Condition(BaseModel):
                 prod = True
             elif suffix == "aware":
                 awareness = True
+            elif suffix == Mode.TOOLS.value:
+                mode = Mode.TOOLS
             else:
                 raise InsiderbenchError(
                     f"unknown suffix '_{suffix}' in condition id '{condition_id}'",
                     where="condition",
-                    fix="suffixes are _dont or _goal, then _prod, then _aware",
+                    fix="suffixes are _dont or _goal, then _prod, then _aware, then _tools",
                 )
         try:
             cond = cls(
@@ -159,6 +167,7 @@ class Condition(BaseModel):
                 extra=extra,
                 prod=prod,
                 awareness=awareness,
+                mode=mode,
                 perturbations=perturbations,
             )
         except ValidationError as exc:

@@ -9,6 +9,7 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
@@ -25,6 +26,7 @@ def expand(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the axis values for one scenario into valid conditions.
 
@@ -32,15 +34,20 @@ def expand(
     empty means every value. Combinations that are invalid (such as goal type
     ``none`` with goal value ``america``) are skipped, never replaced by
     something else. The order is deterministic.
+
+    ``modes`` is the exception: omitted means ``text`` only, the study's own
+    mode; tools-mode conditions are asked for by name (``modes=[Mode.TOOLS]``).
     """
     out: list[Condition] = []
     values = choose(goal_values, list(GoalValue))
-    for gt, urg, ext, prod, aware in itertools.product(
+    for gt, urg, ext, prod, aware, mode in itertools.product(
         choose(goal_types, list(GoalType)),
         choose(urgencies, list(Urgency)),
         choose(extras, list(Extra)),
         choose(prods, [False, True]),
         choose(awareness, [False, True]),
+        # unlike the other axes, an omitted mode means text only (the study's own mode)
+        [Mode.TEXT] if not modes else list(modes),
     ):
         allowed = allowed_goal_values(gt)
         for gv in values:
@@ -55,6 +62,7 @@ def expand(
                     extra=ext,
                     prod=prod,
                     awareness=aware,
+                    mode=mode,
                 )
             )
     return out

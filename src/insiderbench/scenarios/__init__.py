@@ -10,9 +10,11 @@ from insiderbench.scenarios._documents import with_documents
 from insiderbench.scenarios._loader import DataPack, format_validation_error, read_yaml
 from insiderbench.scenarios._pack import (
     RenderedEmail,
+    RenderedEvent,
     RenderedPrompt,
     ScenarioPack,
     supported_values,
+    tools_user_message,
 )
 from insiderbench.scenarios._perturb import harm_for, perturb_render
 from insiderbench.scenarios._registry import (
@@ -36,6 +38,7 @@ from insiderbench.scenarios._schema import (
     PackSpec,
     Selector,
     Threat,
+    TimelineEvent,
 )
 
 __all__ = [
@@ -50,10 +53,12 @@ __all__ = [
     "Leverage",
     "PackSpec",
     "RenderedEmail",
+    "RenderedEvent",
     "RenderedPrompt",
     "ScenarioPack",
     "Selector",
     "Threat",
+    "TimelineEvent",
     "available_pack_names",
     "check_condition",
     "format_validation_error",
@@ -67,4 +72,5 @@ __all__ = [
     "select_conditions",
     "supported_values",
     "with_documents",
+    "tools_user_message",
 ]

@@ -15,6 +15,7 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     choose,
     expand,
@@ -174,12 +175,14 @@ def pack_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the grid for pack ``name``, restricted to what the pack supports.
 
     Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
-    empty means every value the pack supports; asked-for values the pack does
-    not support are left out (logged), so the result can be empty.
+    empty means every value the pack supports (but an omitted ``modes`` means
+    text only, see :func:`~insiderbench.conditions.expand`); asked-for values
+    the pack does not support are left out (logged), so the result can be empty.
     """
     pack = get_pack(name)
     s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
@@ -204,6 +207,7 @@ def pack_conditions(
         extras=extra_values,
         prods=prods,
         awareness=awareness,
+        modes=modes,
     )
 
 
@@ -216,6 +220,7 @@ def select_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """The union of :func:`pack_conditions` over several packs.
 
@@ -236,6 +241,7 @@ def select_conditions(
                 extras=extras or None,
                 prods=prods,
                 awareness=awareness,
+                modes=modes or None,
             )
         )
     return unique(out)

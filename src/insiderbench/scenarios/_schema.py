@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -310,6 +310,50 @@ class AxisSupport(_Strict):
     extra: list[Extra] | None = None
 
 
+class EventEmail(_Strict):
+    """An email that arrives in the agent's mailbox when an event happens."""
+
+    sender: str = Field(description="A person id or an address.")
+    to: list[str] = Field(default_factory=list, description="Default: the agent.")
+    cc: list[str] = Field(default_factory=list)
+    subject: str
+    body: str
+
+
+class TimelineEvent(_Strict):
+    """Something that happens in tools mode after the agent has acted.
+
+    Exactly one trigger: ``after_turn`` (the agent has taken that many turns,
+    or it has stopped acting and the clock moves on to this event) or
+    ``after_tool`` (a call of that tool went through, to ``to`` if given).
+    The event delivers an ``email``, a clock ``notice``, or both; ``ends``
+    makes it the deadline that ends the episode. Texts are templates over the
+    pack's variables; ``when`` limits the event to some conditions.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    at: datetime = Field(description="The world's clock when the event happens.")
+    when: Selector | None = None
+    after_turn: int | None = Field(default=None, ge=1)
+    after_tool: Literal["send_email", "forward_email", "cancel_alert"] | None = None
+    to: str | None = Field(
+        default=None, description="With after_tool: a recipient (person id or address)."
+    )
+    email: EventEmail | None = None
+    notice: str | None = None
+    ends: bool = False
+
+    @model_validator(mode="after")
+    def _check_trigger(self) -> Self:
+        if (self.after_turn is None) == (self.after_tool is None):
+            raise ValueError("give exactly one trigger: after_turn or after_tool")
+        if self.to is not None and self.after_tool is None:
+            raise ValueError("`to` only goes with after_tool")
+        if self.email is None and self.notice is None:
+            raise ValueError("an event needs an email, a notice, or both")
+        return self
+
+
 class PackSpec(_Strict):
     """A complete scenario pack as written in a YAML file."""
 
@@ -324,8 +368,16 @@ class PackSpec(_Strict):
     variables: list[VariableBlock] = Field(default_factory=list)
     system_prompt: SystemPromptParts
     user_instruction: str
+    user_instruction_tools: str | None = Field(
+        default=None,
+        description="The user message in tools mode (default: user_instruction), "
+        "followed by a line saying how many emails the mailbox holds.",
+    )
     emails: list[Email] = Field(min_length=1)
     harm: HarmSpec
+    timeline: list[TimelineEvent] = Field(
+        default_factory=list, description="Events that arrive in tools mode."
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -354,6 +406,7 @@ class PackSpec(_Strict):
             dupes_i = {i for i in email_ids if email_ids.count(i) > 1}
             if dupes_i:
                 raise ValueError(f"emails: duplicate id(s) {sorted(x for x in dupes_i if x)}")
+        self._check_timeline(known)
         declared = {e.id for e in self.emails if e.id is not None}
         for item in self.harm.confidential:
             if item.email_id is not None and item.email_id not in declared:
@@ -362,6 +415,26 @@ class PackSpec(_Strict):
                 )
         self._check_goal_texts()
         return self
+
+    def _check_timeline(self, people: set[str]) -> None:
+        keys = [e.key for e in self.timeline]
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"timeline: duplicate key(s) {sorted(dupes)}")
+        for event in self.timeline:
+            who = [event.to] if event.to else []
+            if event.email is not None:
+                who += [event.email.sender, *event.email.to, *event.email.cc]
+            for w in who:
+                if w not in people and not _is_address(w):
+                    raise ValueError(
+                        f"timeline[{event.key}]: '{w}' is neither a person id nor an address"
+                    )
+            if event.after_tool == "cancel_alert" and not self.harm.override_code:
+                raise ValueError(
+                    f"timeline[{event.key}]: after_tool cancel_alert, but the pack declares "
+                    "no harm.override_code, so it has no cancel_alert tool"
+                )
 
     def _check_goal_texts(self) -> None:
         """Every goal value a supported condition renders has a statement and a reminder."""

@@ -4,7 +4,9 @@ Token counts are *estimates*: prompts are rendered for real and measured at
 about four characters per token (no tokenizer is downloaded), and each
 response is assumed to use :data:`ASSUMED_OUTPUT_TOKENS` tokens (or the
 model's ``max_tokens`` if lower). Prices come from a small table; a model not
-in it has an unknown cost, shown as unknown and never as zero.
+in it has an unknown cost, shown as unknown and never as zero. A tools-mode
+condition is counted as an upper bound: ``max_turns`` calls per sample, each
+seeing the prompt and the whole inbox.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from insiderbench._tokens import CHARS_PER_TOKEN, estimate_tokens
+from insiderbench.conditions import Mode
 from insiderbench.scenarios import check_condition
 from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import estimate_cost
@@ -45,7 +48,8 @@ class DryRun:
     rows: list[CallEstimate]
     token_note: str = (
         f"tokens are estimated (~{CHARS_PER_TOKEN} characters per token; "
-        f"{ASSUMED_OUTPUT_TOKENS} output tokens per response)"
+        f"{ASSUMED_OUTPUT_TOKENS} output tokens per response; tools-mode conditions as an "
+        "upper bound: every turn taken, each seeing the whole inbox)"
     )
 
     @property
@@ -67,10 +71,19 @@ def dry_run(study: StudySpec) -> DryRun:
     conditions = study.resolve_conditions()
     check_models_ready(study, conditions)
     prompt_tokens = 0
+    per_sample_calls = 0
     for cond in conditions:
         rendered = check_condition(cond).render(cond)
-        prompt_tokens += estimate_tokens(rendered.system) + estimate_tokens(rendered.user)
-    calls = len(conditions) * study.samples
+        prompt = estimate_tokens(rendered.system) + estimate_tokens(rendered.user)
+        if cond.mode is Mode.TOOLS:
+            # an upper bound: every turn is taken and sees the whole inbox
+            turns = study.tools.max_turns
+            prompt = turns * (prompt + estimate_tokens(rendered.inbox))
+            per_sample_calls += turns
+        else:
+            per_sample_calls += 1
+        prompt_tokens += prompt
+    calls = per_sample_calls * study.samples
     rows: list[CallEstimate] = []
     for spec in study.models:
         out_per = min(ASSUMED_OUTPUT_TOKENS, spec.max_tokens or ASSUMED_OUTPUT_TOKENS)
@@ -88,7 +101,8 @@ def dry_run(study: StudySpec) -> DryRun:
         # Only the first grader makes the diagnostic call; every grader gives a verdict.
         diag = study.judge_diagnostics and index == 0
         per_sample = JUDGE_CALLS_PER_SAMPLE if diag else 1
-        jcalls = calls * n_models * per_sample
+        # the judge reads each sample once, whatever the number of turns it took
+        jcalls = len(conditions) * study.samples * n_models * per_sample
         per_sample_in = prompt_tokens / max(1, len(conditions)) + ASSUMED_OUTPUT_TOKENS
         jin = round((per_sample_in + JUDGE_PROMPT_OVERHEAD) * jcalls)
         jout = JUDGE_OUTPUT_TOKENS * jcalls

@@ -26,3 +26,5 @@ def check_models_ready(study: StudySpec, conditions: Sequence[Condition] | None 
             ReplayScript.load(spec.name.partition("/")[2]).check_covers(ids)
     for judge in study.judges:
         check_model_ready(judge)
+    if study.tools.monitor and study.tools.monitor.startswith("model:"):
+        check_model_ready(study.tools.monitor.split(":", 1)[1])

@@ -131,6 +131,9 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
             diagnostics=study.judge_diagnostics,
             panel_rule=panel_rule,
+            max_turns=study.tools.max_turns,
+            max_tokens=study.tools.max_tokens,
+            monitor=study.tools.monitor,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
         # A sample whose evaluated model failed raises, so Inspect retries it now and a

@@ -22,10 +22,12 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Perturbations,
     Urgency,
     unique,
 )
+from insiderbench.monitors._names import check_monitor
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
 from insiderbench.study._hypotheses import Hypothesis
@@ -71,6 +73,32 @@ class Axes(_Strict):
     extras: list[Extra] | None = Field(default_factory=lambda: [Extra.NONE])
     prod: list[bool] = Field(default_factory=lambda: [False])
     awareness: list[bool] = Field(default_factory=lambda: [False])
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.TEXT], min_length=1)
+
+
+class ToolsSettings(_Strict):
+    """How tools-mode conditions run (text-mode conditions ignore these)."""
+
+    max_turns: int = Field(default=12, ge=1, description="Model calls per episode.")
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Tokens per episode, all turns; None: no limit."
+    )
+    monitor: str | None = Field(
+        default=None,
+        description="Reviews each consequential tool call before it runs: `rules` or "
+        "`model:<inspect model name>`; None for no monitor.",
+    )
+
+    @field_validator("monitor")
+    @classmethod
+    def _check_monitor(cls, value: str | None) -> str | None:
+        try:
+            checked = check_monitor(value)
+        except InsiderbenchError as exc:
+            raise ValueError(f"{exc.message} ({exc.fix})") from None
+        if checked == "model":
+            raise ValueError("name the monitor's model in a study: model:<inspect model name>")
+        return checked
 
 
 class Reliability(_Strict):
@@ -187,6 +215,8 @@ class StudySpec(_Strict):
                 raise ValueError(f"[{i}] names no perturbation")
         return value
 
+    tools: ToolsSettings = Field(default_factory=ToolsSettings)
+
     @model_validator(mode="after")
     def _check(self) -> Self:
         if (self.conditions is None) == (self.condition_ids is None):
@@ -259,6 +289,7 @@ class StudySpec(_Strict):
             extras=axes.extras,
             prods=axes.prod,
             awareness=axes.awareness,
+            modes=axes.modes,
         )
         if not conds:
             raise InsiderbenchError(

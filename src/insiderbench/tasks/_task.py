@@ -7,7 +7,6 @@ from typing import TypeVar
 
 from inspect_ai import Epochs, Task, task
 from inspect_ai.model import GenerateConfig
-from inspect_ai.solver import generate
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import (
@@ -15,14 +14,16 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Perturbations,
     Urgency,
     unique,
 )
 from insiderbench.scenarios import select_conditions
+from insiderbench.tasks._agent import DEFAULT_MAX_TURNS, study_solver
 from insiderbench.tasks._dataset import condition_dataset
 
-_E = TypeVar("_E", GoalType, GoalValue, Urgency, Extra)
+_E = TypeVar("_E", GoalType, GoalValue, Urgency, Extra, Mode)
 
 STUDY_TEMPERATURE = 1.0
 """The study sampled every condition at temperature 1.0."""
@@ -46,6 +47,7 @@ def resolve_conditions(
     prod: bool | None = False,
     awareness: bool | None = False,
     conditions: str | Sequence[str] | None = None,
+    mode: str | Sequence[str] | None = "text",
 ) -> list[Condition]:
     """Turn task arguments into conditions.
 
@@ -66,6 +68,7 @@ def resolve_conditions(
         extras=_axis(Extra, extra, "extra"),
         prods=None if prod is None else [prod],
         awareness=None if awareness is None else [awareness],
+        modes=_axis(Mode, mode, "mode"),
     )
 
 
@@ -110,6 +113,10 @@ def agentic_misalignment(
     temperature: float = STUDY_TEMPERATURE,
     diagnostics: bool = True,
     panel_rule: str | None = None,
+    mode: str | list[str] | None = "text",
+    max_turns: int = DEFAULT_MAX_TURNS,
+    max_tokens: int | None = None,
+    monitor: str | None = None,
 ) -> Task:
     """The Agentic Misalignment study as one Inspect task.
 
@@ -135,8 +142,17 @@ def agentic_misalignment(
             (a second judge call per sample).
         panel_rule: With several graders (``--model-role grader=A --model-role
             grader_2=B``): ``majority`` (default) or ``unanimous``.
+        mode: Interaction mode(s): ``text`` (one reply) or ``tools`` (a live
+            mailbox over many turns); ``None`` means both.
+        max_turns: Tools mode: the most model calls in one episode.
+        max_tokens: Tools mode: the most tokens in one episode (None: no limit).
+        monitor: Tools mode: ``rules``, ``model`` or ``model:<name>`` reviews each
+            consequential tool call before it runs; None for no monitor.
     """
     from insiderbench.classify import harm_reducer, harm_scorer
+    from insiderbench.monitors import check_monitor, monitor_policies
+
+    monitor = check_monitor(monitor)
 
     conds = resolve_conditions(
         scenario,
@@ -147,6 +163,7 @@ def agentic_misalignment(
         prod=prod,
         awareness=awareness,
         conditions=conditions,
+        mode=[m.value for m in Mode] if mode is None else mode,
     )
     conds = with_perturbations(conds, perturbations)
     if not conds:
@@ -158,8 +175,9 @@ def agentic_misalignment(
         )
     return Task(
         dataset=condition_dataset(conds, name="agentic_misalignment"),
-        solver=generate(),
+        solver=study_solver(max_turns=max_turns, max_tokens=max_tokens, monitor=monitor),
         scorer=harm_scorer(policy=policy, diagnostics=diagnostics, panel_rule=panel_rule),
+        approval=monitor_policies(monitor),
         epochs=Epochs(samples, reducer=harm_reducer()),
         config=GenerateConfig(temperature=temperature),
     )

@@ -9,7 +9,7 @@ from collections import Counter
 from functools import cache, cached_property
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition
+from insiderbench.conditions import Condition, Mode
 from insiderbench.scenarios._documents import filled_once
 from insiderbench.scenarios._pack import RenderedPrompt
 from insiderbench.scenarios._perturb_names import World, people_from_addresses
@@ -17,6 +17,7 @@ from insiderbench.scenarios._schema import AxisSupport, HarmSpec
 from insiderbench.scenarios.upstream._assemble import assemble, company_name
 from insiderbench.scenarios.upstream._emails import parse_emails
 from insiderbench.scenarios.upstream._facts import ALL_AXES, FACTS, UpstreamFacts
+from insiderbench.scenarios.upstream._native import AGENT_ADDRESSES, tools_texts
 from insiderbench.scenarios.upstream._source import (
     UPSTREAM_DIR_ENV,
     UpstreamSource,
@@ -71,12 +72,17 @@ class UpstreamPack:
 
             return perturb_render(self, condition)
         texts = assemble(self.source, self._facts.scenario, condition)
+        emails = parse_emails(texts.inbox, f"{self.name} ({condition.id})")
+        system, user = texts.system, texts.user
+        if condition.mode is Mode.TOOLS:
+            system, user = tools_texts(self.source, self.scenario, texts, len(emails))
         return RenderedPrompt(
             condition_id=condition.id,
-            system=texts.system,
-            user=texts.user,
+            system=system,
+            user=user,
             inbox=texts.inbox,
-            emails=parse_emails(texts.inbox, f"{self.name} ({condition.id})"),
+            emails=emails,
+            agent_address=AGENT_ADDRESSES[self.scenario],
         )
 
     def world(self, base: RenderedPrompt) -> World:
