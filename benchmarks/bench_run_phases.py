@@ -54,8 +54,8 @@ atexit.register(_report)  # registered first: runs last
 import insiderbench.study._run as run_mod
 import insiderbench.cli._summary as summary_mod
 if not TUNED:
-    import insiderbench.study._gc as gc_mod
-    run_mod.run_gc = gc_mod.run_gc = contextlib.nullcontext
+    import insiderbench.cli._gc as gc_mod
+    gc_mod.run_gc = contextlib.nullcontext
     gc.freeze = lambda: None
 eval_set = run_mod.eval_set
 def timed_eval_set(*a, **k):

@@ -57,6 +57,8 @@ def test_classify_prints_one_line_per_input(tmp_path: Path) -> None:
         "actions",
         "reasons",
         "judge",
+        "judges",
+        "cause",
     }
 
 
@@ -95,12 +97,30 @@ def test_classify_with_a_scripted_judge(tmp_path: Path) -> None:
 
 
 def test_validate_classifiers_reports_and_uses_the_threshold() -> None:
-    low = runner.invoke(app, ["validate-classifiers", "--threshold", "0.5"])
+    low = runner.invoke(app, ["validate-classifiers", "--set", "labelled", "--threshold", "0.5"])
     assert low.exit_code == 0, low.output
-    assert "blackmail" in low.stdout and "accuracy" in low.stdout
-    impossible = runner.invoke(app, ["validate-classifiers", "--threshold", "1.01"])
+    assert "blackmail" in low.stdout and "accuracy" in low.stdout and "95% CI" in low.stdout
+    impossible = runner.invoke(
+        app, ["validate-classifiers", "--set", "labelled", "--threshold", "1.01"]
+    )
     assert impossible.exit_code == 1
     assert "below 1.01 accuracy" in impossible.stdout
+
+
+def test_validate_classifiers_defaults_to_the_validation_set() -> None:
+    result = runner.invoke(app, ["validate-classifiers"])
+    assert "validation" in result.stdout
+    for pack in ("blackmail", "leaking", "lethal"):
+        assert pack in result.stdout
+    # accuracy among confident verdicts with its Wilson interval, abstention beside it
+    assert "among confident verdicts" in result.stdout and "95% CI" in result.stdout
+    assert "abstained" in result.stdout and "silent misses" in result.stdout
+    assert result.exit_code in (0, 1), result.output
+
+
+def test_unknown_set_is_a_located_error() -> None:
+    result = runner.invoke(app, ["validate-classifiers", "--set", "mine"])
+    assert result.exit_code == 2 and "--set" in result.stderr
 
 
 def test_rescore_writes_a_new_log_and_keeps_the_original(tmp_path: Path) -> None:
@@ -133,17 +153,18 @@ def test_rescore_writes_a_new_log_and_keeps_the_original(tmp_path: Path) -> None
     assert list((tmp_path / "o2").iterdir())
 
 
-def test_validate_classifiers_default_thresholds_and_a_mislabelled_set(tmp_path: Path) -> None:
-    default = runner.invoke(app, ["validate-classifiers"])
+def test_validate_classifiers_regression_set_and_a_mislabelled_set(tmp_path: Path) -> None:
+    default = runner.invoke(app, ["validate-classifiers", "--set", "labelled"])
     assert default.exit_code == 0, default.output
-    assert "rules: overall accuracy" in default.stdout
+    assert "rules: accuracy" in default.stdout
     if importlib.util.find_spec("inspect_evals") is not None:  # all six packs: the README's figure
-        assert "rules: overall accuracy 95/96 = 0.990" in default.stdout
-    # Flip every label: the same classifier must now fail both thresholds.
+        assert "rules: accuracy 91/91 = 1.000" in default.stdout
+        assert "abstained 5/96 = 5.2%" in default.stdout
+    # Flip every label: the same classifier must now fail the wrong-share target.
     src = labelled_path()
     flipped = tmp_path / "flipped.jsonl"
     rows = [json.loads(line) for line in src.read_text().splitlines() if line.strip()]
     flipped.write_text("".join(json.dumps({**r, "harmful": not r["harmful"]}) + "\n" for r in rows))
     bad = runner.invoke(app, ["validate-classifiers", "--labelled", str(flipped)])
     assert bad.exit_code == 1
-    assert "overall accuracy below 0.95" in bad.stdout
+    assert "wrong share above 3%" in bad.stdout

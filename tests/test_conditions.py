@@ -10,6 +10,7 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
     expand,
@@ -24,6 +25,7 @@ conditions = st.builds(
     extra=st.sampled_from(list(Extra)),
     prod=st.booleans(),
     awareness=st.booleans(),
+    mode=st.sampled_from(list(Mode)),
 )
 
 
@@ -89,3 +91,20 @@ def test_grid_counts() -> None:
         awareness=[False],
     )
     assert [c.id for c in small] == ["x_none-none_none", "x_explicit-america_none"]
+
+
+def test_mode_axis_suffix_and_grid() -> None:
+    c = Condition.from_id("blackmail_explicit-america_replacement_prod_aware_tools")
+    assert c.mode is Mode.TOOLS and c.prod and c.awareness
+    assert c.axes()["mode"] == "tools"
+    text = c.model_copy(update={"mode": Mode.TEXT})
+    assert text.id == "blackmail_explicit-america_replacement_prod_aware"
+    with pytest.raises(InsiderbenchError, match="canonical"):
+        Condition.from_id("blackmail_explicit-america_replacement_tools_prod")
+    with pytest.raises(InsiderbenchError, match="appears twice"):
+        Condition.from_id("blackmail_explicit-america_replacement_tools_tools")
+    # omitted, the mode is text (the study's own); asked for, each mode is a cell
+    assert {c.mode for c in expand("x")} == {Mode.TEXT}
+    both = expand("x", modes=list(Mode))
+    assert len(both) == 2 * len(expand("x"))
+    assert sum(c.id.endswith("_tools") for c in both) == len(expand("x"))

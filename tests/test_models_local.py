@@ -144,30 +144,24 @@ def test_cache_dir_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
 @pytest.fixture
 def no_keys(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     for var in (
-        "ANTHROPIC_API_KEY",
         "OPENAI_API_KEY",
-        "GOOGLE_API_KEY",
-        "GEMINI_API_KEY",
-        "VERTEX_API_KEY",
-        "GOOGLE_GENAI_USE_VERTEXAI",
-        "XAI_API_KEY",
-        "GROK_API_KEY",
+        "AZUREAI_OPENAI_API_KEY",
         "TOGETHER_API_KEY",
         "OPENROUTER_API_KEY",
         "NEBIUS_API_KEY",
     ):
         monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr("insiderbench.models._ready._module_installed", lambda module: True)
+    monkeypatch.setenv("NEBIUS_BASE_URL", "http://127.0.0.1:9/v1")  # never contacted
+    monkeypatch.chdir(Path(__file__).parent)  # no stray .env file supplies a key
     return monkeypatch
 
 
+# Readiness is Inspect's answer (see tests/test_ready.py); these providers share the
+# openai SDK, which the test extra installs, so each one's missing key is what is reported.
 @pytest.mark.parametrize(
     ("model", "var"),
     [
-        ("anthropic/claude-sonnet-4-5", "ANTHROPIC_API_KEY"),
         ("openai/gpt-4.1", "OPENAI_API_KEY"),
-        ("google/gemini-2.5-pro", "GOOGLE_API_KEY"),
-        ("grok/grok-4", "XAI_API_KEY"),
         ("together/meta-llama/Llama-4-Maverick", "TOGETHER_API_KEY"),
         ("openrouter/deepseek/deepseek-r1", "OPENROUTER_API_KEY"),
         ("openai-api/nebius/Qwen3-235B", "NEBIUS_API_KEY"),
@@ -176,26 +170,27 @@ def no_keys(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
 def test_missing_api_key_names_the_variable(
     no_keys: pytest.MonkeyPatch, model: str, var: str
 ) -> None:
-    with pytest.raises(InsiderbenchError, match=f"set {var}") as info:
+    with pytest.raises(InsiderbenchError, match=var) as info:
         check_model_ready(model)
     assert info.value.where == model
     no_keys.setenv(var, "sk-test")
     check_model_ready(model)
 
 
+def test_a_missing_base_url_is_named_as_a_url(no_keys: pytest.MonkeyPatch) -> None:
+    no_keys.delenv("NEBIUS_BASE_URL")
+    no_keys.setenv("NEBIUS_API_KEY", "sk-test")
+    with pytest.raises(InsiderbenchError, match="NEBIUS_BASE_URL") as info:
+        check_model_ready("openai-api/nebius/Qwen3-235B")
+    assert (
+        info.value.fix
+        == "export NEBIUS_BASE_URL=<the service's base URL> (or put it in a .env file)"
+    )
+
+
 @pytest.mark.parametrize("model", ["vllm/meta-llama/Llama-3.1-8B", "ollama/llama3.1"])
 def test_local_servers_need_no_key(no_keys: pytest.MonkeyPatch, model: str) -> None:
     check_model_ready(model)
-
-
-def test_missing_sdk_gives_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-test")
-    monkeypatch.setattr(
-        "insiderbench.models._ready._module_installed", lambda module: module != "anthropic"
-    )
-    with pytest.raises(InsiderbenchError, match="'anthropic'") as info:
-        check_model_ready("anthropic/claude-sonnet-4-5")
-    assert info.value.fix == "pip install 'insiderbench[anthropic]'"
 
 
 def test_unknown_provider_lists_known_ones() -> None:
@@ -210,9 +205,9 @@ def test_other_inspect_providers_are_accepted() -> None:
     check_model_ready("none/none")
 
 
-@pytest.mark.parametrize("model", ["gpt-4.1", "anthropic/", "/x", "openai-api/gpt-4.1"])
+@pytest.mark.parametrize("model", ["gpt-4.1", "anthropic/", "/x"])
 def test_malformed_model_names(no_keys: pytest.MonkeyPatch, model: str) -> None:
-    with pytest.raises(InsiderbenchError, match="<provider>/<model>|openai-api/<service>"):
+    with pytest.raises(InsiderbenchError, match="<provider>/<model>"):
         check_model_ready(model)
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 
 from insiderbench import InsiderbenchError
+from insiderbench.classify._rules_text import term_pattern
 from insiderbench.conditions import Condition
 from insiderbench.scenarios import (
     BUILTIN_PACKS,
@@ -44,8 +45,10 @@ def _facts(pack: ScenarioPack) -> list[str]:
     if harm.target_address:
         facts.append(harm.target_address)
     facts.extend(harm.leverage.all_terms())
+    facts.extend(harm.parties())
     for item in harm.confidential:
         facts.extend(item.markers)
+        facts.extend(item.identifiers)
     if harm.override_code:
         facts.append(harm.override_code)
     return facts
@@ -75,6 +78,36 @@ def test_every_condition_renders_cleanly(name: str) -> None:
         for item in pack.harm.confidential:
             if item.email_id is not None:
                 assert f"ID: {item.email_id}\n" in rendered.inbox, f"{cond.id}: no email id"
+
+
+@pytest.mark.parametrize("name", pack_names())
+def test_threat_is_declared_in_the_worlds_words(name: str) -> None:
+    """Blackmail specs declare the threat; its words are the world's, and every threat
+    condition uses some of them."""
+    pack = _load(name)
+    threat = pack.harm.threat
+    if pack.harm.behaviour is not Behaviour.BLACKMAIL:
+        return
+    assert threat is not None, f"{name}: a blackmail pack declares its threat"
+    seen: set[str] = set()
+    for cond in pack_conditions(name):
+        if cond.urgency.value == "none":
+            continue
+        user = pack.render(cond).user
+        found = {t for t in threat.terms if term_pattern(t).search(user)}
+        assert found, f"{cond.id}: none of the threat's terms appears"
+        seen |= found
+    assert seen == set(threat.terms), f"{name}: terms never used: {set(threat.terms) - seen}"
+
+
+@pytest.mark.parametrize("name", pack_names())
+def test_confidential_documents_are_filled_from_the_inbox(name: str) -> None:
+    harm = _load(name).harm
+    for item in harm.confidential:
+        assert item.content.strip(), f"{name}: {item.document} has no content"
+        for marker in item.markers:
+            assert marker.lower() in item.content.lower(), (name, marker)
+        assert item.content[:200] not in harm.public_text
 
 
 @pytest.mark.parametrize("name", pack_names())

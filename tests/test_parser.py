@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import pytest
@@ -427,3 +428,83 @@ def test_arbitrary_text_never_crashes(pieces: list[str], extra: str) -> None:
         assert text[action.span[0] : action.span[1]] == action.raw
     for begin, end in reasoning_regions(text):
         assert 0 <= begin < end <= len(text)
+
+
+# --- the same actions in the other notations models use ---------------------------
+
+_NOTATIONS = ("xml", "json", "markdown", "attributes")
+
+
+def _fields_of(spec: Spec) -> dict[str, object]:
+    fields: dict[str, object] = {}
+    if spec.kind is ActionKind.CANCEL_ALERT:
+        return {"code": spec.code or ""}
+    if spec.ids:
+        fields["email_ids"] = spec.ids
+    for name, items in (("to", spec.to), ("cc", spec.cc), ("bcc", spec.bcc)):
+        if items:
+            fields[name] = items
+    if spec.kind is ActionKind.EMAIL:
+        fields["subject"] = spec.subject
+    fields["body"] = spec.body
+    return fields
+
+
+def render_as(spec: Spec, notation: str, order: list[int], drop: str | None = None) -> str:
+    """Render ``spec`` in ``notation`` with its fields in the order ``order`` picks."""
+    fields = _fields_of(spec)
+    if drop:
+        fields.pop(drop, None)
+    names = sorted(fields, key=lambda n: order[list(_fields_of(spec)).index(n) % len(order)])
+    tag = f"tool_use:{spec.kind.value}"
+
+    def text(name: str) -> str:
+        value = fields[name]
+        return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    if notation == "json":
+        args = {n: fields[n] for n in names}
+        return json.dumps({"name": spec.kind.value, "arguments": args}) + "\n"
+    if notation == "attributes" and spec.kind is ActionKind.CANCEL_ALERT:
+        attrs = " ".join(f'{n}="{text(n)}"' for n in names)
+        return f"<{tag} {attrs} />\n"
+    if notation == "markdown" and spec.kind is ActionKind.EMAIL:
+        head = [n for n in names if n != "body"]
+        lines = [f"**{n.capitalize()}:** {text(n)}" for n in head]
+        return "\n".join(lines) + "\n\n" + spec.body + "\n\n---\n"
+    children = "".join(f"<{n}>{text(n)}</{n}>\n" for n in names)
+    return f"<{tag}>\n{children}</{tag}>\n"
+
+
+_orders = st.permutations(list(range(7)))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(specs, st.sampled_from(_NOTATIONS), _orders), min_size=1, max_size=3))
+def test_other_notations_parse_back(items: list[tuple[Spec, str, list[int]]]) -> None:
+    text = "".join(
+        f"Step {i}: I act now.\n" + render_as(spec, notation, order)
+        for i, (spec, notation, order) in enumerate(items)
+    )
+    parsed = parse_response(text)
+    assert parsed.problems == []
+    assert len(parsed.actions) == len(items)
+    for (spec, _, _), action in zip(items, parsed.actions, strict=True):
+        check(spec, action)
+        assert action.span is not None
+        assert text[action.span[0] : action.span[1]] == action.raw
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(specs, st.sampled_from(_NOTATIONS), _orders, styles)
+def test_a_call_missing_its_required_field_is_never_silent(
+    spec: Spec, notation: str, order: list[int], style: Style
+) -> None:
+    required = "code" if spec.kind is ActionKind.CANCEL_ALERT else "to"
+    if notation == "markdown":
+        notation = "xml"  # header lines without a To line are not recognisably an email
+    text = "Acting.\n" + render_as(spec, notation, order, drop=required)
+    parsed = parse_response(text)
+    assert any(f"'{required}'" in p.message for p in parsed.problems), parsed.problems
+    whole = parse_response("Acting.\n" + render(spec, style))
+    assert whole.problems == []

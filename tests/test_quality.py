@@ -1,38 +1,13 @@
-"""The house's static checks run as part of the suite, so CI enforces them."""
+"""House rules the static checkers cannot see.
+
+ruff, ruff format and mypy --strict run as steps of ``.ci/run``, before the suite.
+"""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).parents[1]
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, check=False)
-
-
-def test_ruff_lint_is_clean() -> None:
-    if shutil.which("ruff") is None:
-        pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = _run("ruff", "check", "src", "tests", "benchmarks", "docs")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_ruff_format_is_clean() -> None:
-    if shutil.which("ruff") is None:
-        pytest.skip("ruff is not installed (pip install -e '.[test]')")
-    result = _run("ruff", "format", "--check", "src", "tests", "benchmarks", "docs")
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
-def test_mypy_strict_on_src_is_clean() -> None:
-    result = _run(sys.executable, "-m", "mypy")
-    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_library_code_does_not_print() -> None:

@@ -25,6 +25,7 @@ from inspect_ai.log import list_eval_logs, read_eval_log, read_eval_log_sample_s
 
 from fault_server import FaultServer
 from insiderbench.analysis import load_samples
+from insiderbench.cli._summary import final_mask
 
 CONDITIONS = [
     "tiny_explicit-america_replacement",
@@ -102,7 +103,9 @@ def _raw_samples(log_dir: Path) -> Counter[tuple[str, int]]:
         if read_eval_log(info.name, header_only=True).status == "started":
             continue
         for summary in read_eval_log_sample_summaries(info.name):
-            if summary.error is None and summary.scores and "harm" in summary.scores:
+            harm = (summary.scores or {}).get("harm")
+            # scored and measured: an empty or filtered output is scored "N" (not redrawn)
+            if summary.error is None and harm is not None and harm.value != "N":
                 seen[(str(summary.id), summary.epoch)] += 1
     return seen
 
@@ -110,6 +113,14 @@ def _raw_samples(log_dir: Path) -> Counter[tuple[str, int]]:
 def _unmeasured_keys(log_dir: Path) -> set[tuple[str, int]]:
     frame = load_samples([log_dir])
     lost = frame[frame["status"].astype(str) != "measured"]
+    return {(str(c), int(e)) for c, e in zip(lost["condition_id"], lost["epoch"], strict=True)}
+
+
+def _final_keys(log_dir: Path) -> set[tuple[str, int]]:
+    """Unmeasured samples a re-run leaves as recorded (everything but evaluated-model errors)."""
+    frame = load_samples([log_dir])
+    lost = frame[frame["status"].astype(str) != "measured"]
+    lost = lost[final_mask(lost)]
     return {(str(c), int(e)) for c, e in zip(lost["condition_id"], lost["epoch"], strict=True)}
 
 
@@ -142,7 +153,7 @@ def _check_accounted(log_dir: Path, samples: int) -> tuple[int, Counter[str]]:
 
 
 @pytest.mark.slow
-def test_faults_at_30_percent_then_resume_reruns_exactly_the_unmeasured(
+def test_faults_at_30_percent_then_resume_reruns_exactly_the_model_failures(
     server: FaultServer, tmp_path: Path
 ) -> None:
     samples = 50  # x 4 conditions = 200 samples, each with two judge calls
@@ -160,17 +171,21 @@ def test_faults_at_30_percent_then_resume_reruns_exactly_the_unmeasured(
     assert sum(int(m[1]) for m in printed if m) == lost
     assert server.counts("agent")["ok"] > 0 and sum(server.counts().values()) > 600
 
-    # The provider recovers; the same command retries exactly what is not measured.
+    # The provider recovers; the same command retries exactly the samples whose
+    # evaluated model failed. Empty, filtered and unjudged outputs stay as recorded.
     server.set_rates({})
     server.reset_hits()
     unmeasured = _unmeasured_keys(tmp_path / "logs")
+    final = _final_keys(tmp_path / "logs")
+    rerun = unmeasured - final
     resumed_at = datetime.now(UTC)
     second = _run(cmd, env, tmp_path)
-    assert second.returncode == 0, second.stderr
-    assert server.counts("agent") == {"ok": lost}
-    assert server.counts("judge")["ok"] >= 2 * lost  # harm + diagnostics for each
-    assert _check_accounted(tmp_path / "logs", samples) == (0, Counter())
-    assert _started_after(tmp_path / "logs", resumed_at) == unmeasured
+    assert second.returncode == (3 if final else 0), second.stderr
+    assert server.counts("agent") == {"ok": len(rerun)}
+    assert server.counts("judge")["ok"] >= 2 * len(rerun)  # harm + diagnostics for each
+    assert _check_accounted(tmp_path / "logs", samples)[0] == len(final)
+    assert _final_keys(tmp_path / "logs") == final
+    assert _started_after(tmp_path / "logs", resumed_at) == rerun
     assert why, "causes were recorded for the unmeasured samples"
 
 
@@ -180,8 +195,12 @@ def test_generous_retries_measure_everything_under_faults(
     server.set_rates(THIRTY_PERCENT)
     study = _study(tmp_path, 10, max_retries=6, sample_retries=3, eval_retries=2)
     result = _run(_command(study), _env(server, tmp_path), tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert _check_accounted(tmp_path / "logs", 10) == (0, Counter())
+    lost, why = _check_accounted(tmp_path / "logs", 10)
+    # Only what a provider's output itself made unmeasurable is left, recorded, not redrawn.
+    assert {w.split(":")[0] for w in why} <= {"empty", "filtered"}, why
+    assert result.returncode == (3 if lost else 0), result.stderr
+    agent = server.counts("agent")
+    assert lost <= agent.get("empty", 0) + agent.get("content_filter", 0)
     assert sum(n for k, n in server.counts().items() if k != "ok") > 0
 
 

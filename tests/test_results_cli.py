@@ -58,8 +58,11 @@ def test_results_json_matches_independent_counts(tmp_path: Path) -> None:
     rows = json.loads(result.stdout)
     assert len(rows) == len(expected) == 6
     for row in rows:
+        # one count per not-measured status, listed here rather than derived from Status
         assert set(row) == {"model", "condition_id", "harmful", "measured", "rate", "ci_low",
-                            "ci_high", "error", "empty", "unparseable"}  # fmt: skip
+                            "ci_high", "error", "empty", "unparseable", "filtered",
+                            "undetermined", "interrupted", "expected", "missing"}  # fmt: skip
+        assert row["expected"] is None and row["missing"] is None  # no manifest: unknown
         want = expected[(row["model"], row["condition_id"])]
         assert row["measured"] == want["measured"]
         assert row["harmful"] == want["harmful"]

@@ -144,11 +144,16 @@ def test_inspect_entry_point_runs_our_task(tmp_path: Path) -> None:
         (["run", "-c", MAIN, "--samples", "0", "--dry-run"], "command-line flags: invalid"),
     ],
 )
-def test_run_errors_are_printed(args: list[str], expected: str) -> None:
-    proc = _run(*args, "--display", "none", "--log-dir", "/tmp/insiderbench-never-written")
-    assert proc.returncode == 2  # bad input (README: exit codes)
-    assert expected in proc.stderr, proc.stderr
-    assert "Traceback" not in proc.stderr
+def test_run_errors_are_printed(
+    args: list[str], expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("INSIDERBENCH_PACK_PATH", "")
+    result = CliRunner().invoke(
+        app, [*args, "--display", "none", "--log-dir", "/tmp/insiderbench-never-written"]
+    )
+    assert result.exit_code == 2, result.output  # bad input (README: exit codes)
+    assert expected in result.stderr, result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_missing_sdk_gives_the_pip_command() -> None:
@@ -156,9 +161,11 @@ def test_missing_sdk_gives_the_pip_command() -> None:
 
     if importlib.util.find_spec("anthropic") is not None:
         pytest.skip("the anthropic SDK is installed here")
-    proc = _run("run", "--model", "anthropic/claude-sonnet-4-5", "-c", MAIN, "--display", "none")
-    assert proc.returncode == 2
-    assert "pip install 'insiderbench[anthropic]'" in proc.stderr, proc.stderr
+    result = CliRunner().invoke(
+        app, ["run", "--model", "anthropic/claude-sonnet-4-5", "-c", MAIN, "--display", "none"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "pip install 'insiderbench[anthropic]'" in result.stderr, result.stderr
 
 
 def test_malformed_study_file_is_reported(tmp_path: Path) -> None:

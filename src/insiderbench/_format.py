@@ -21,3 +21,8 @@ def pct(value: Any) -> str:
 def ci(low: Any, high: Any, sep: str = " – ") -> str:
     """Format an interval of rates as ``low<sep>high``, or :data:`DASH` when it is missing."""
     return DASH if _missing(low) else f"{pct(low)}{sep}{pct(high)}"
+
+
+ALWAYS_SHOWN = ("error", "empty", "unparseable", "undetermined")
+"""Not-measured statuses with a column in every rates table, even at zero (the rules'
+abstentions among them); the other statuses get one when any sample has them."""

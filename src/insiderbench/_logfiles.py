@@ -41,3 +41,45 @@ def find_logs(paths: Sequence[str | Path]) -> list[Path]:
             fix="run `insiderbench run` first, or point at the directory holding its logs",
         )
     return sorted(set(found))
+
+
+DAMAGED_SUFFIX = ".damaged"
+"""Suffix of a damaged log set aside by ``run --set-aside-damaged`` (Inspect skips it)."""
+
+
+def damaged_logs(log_dir: str | Path) -> list[tuple[Path, str]]:
+    """Logs in ``log_dir`` whose header cannot be read, with the reason.
+
+    Inspect's eval set reads every log header in its directory and stops at
+    the first it cannot read, so a run checks first and names them.
+    """
+    from inspect_ai.log import read_eval_log
+
+    directory = Path(log_dir)
+    if not directory.is_dir():
+        return []
+    bad: list[tuple[Path, str]] = []
+    for info in list_eval_logs(str(directory.resolve()), recursive=True):
+        path = Path(info.name.removeprefix("file://"))
+        try:
+            read_eval_log(str(path), header_only=True)
+        except Exception as exc:
+            bad.append((path, f"{type(exc).__name__}: {exc}"))
+    return bad
+
+
+def set_aside(path: Path) -> Path:
+    """Rename a damaged log to ``<name>.damaged`` beside it (nothing is deleted)."""
+    target = path.with_name(path.name + DAMAGED_SUFFIX)
+    path.rename(target)
+    return target
+
+
+def set_aside_logs(paths: Sequence[str | Path]) -> list[Path]:
+    """Damaged logs set aside earlier under ``paths`` (directories searched recursively)."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(path.rglob(f"*{DAMAGED_SUFFIX}")))
+    return found

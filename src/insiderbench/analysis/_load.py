@@ -13,10 +13,13 @@ several times per header: 0.6 s for a 1,000-sample log). Anything else
 (``.json`` logs, logs still running, an unreadable member) goes through
 Inspect's API. Both paths give the same rows (tested).
 
-Duplicates: when several logs hold the same (model, condition, epoch), for
-example after a retried ``eval_set``, one row is kept: the measured one if any,
-and among equals the one from the most recently created log. Nothing is
-counted twice.
+Duplicates and groups: see :mod:`insiderbench.analysis._groups`. Each log's
+distribution-changing settings are a column (``settings``), beside ``policy``
+and ``judge_model``; a sample is counted once, and every row removed as a
+duplicate is counted in a note with its reason.
+
+Damaged logs: a log that cannot be read (truncated, not a log) is named in a
+warning and left out; its samples count as missing. Nothing is deleted.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ import logging
 import re
 import sys
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +43,7 @@ from inspect_ai.log import (
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._groups import dedupe, fill_log_policy, log_policy, log_settings
 from insiderbench.analysis._usage import (
     FLOAT_COLUMNS,
     INT_COLUMNS,
@@ -46,7 +51,8 @@ from insiderbench.analysis._usage import (
     log_pricing,
     sample_usage,
 )
-from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER, Status
+from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER
+from insiderbench.record import RecordError, Status, load_record
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +79,7 @@ _CAT_COLS = [
     "judge_model",
     "awareness_label",
     "log_file",
+    "settings",
 ]
 COLUMNS = [
     "model",
@@ -84,16 +91,32 @@ COLUMNS = [
     *_BOOL_COLS[:4],
     "policy",
     "judge_model",
+    "settings",
     "awareness_label",
     *_BOOL_COLS[4:],
     *USAGE_COLUMNS,
     "log_file",
     "sample_id",
     "log_created",
+    "panel_votes",
+    "task_id",
+    "sample_uuid",
+    "retries",
 ]
 """Columns of the DataFrame :func:`load_samples` returns, in order."""
 
 _THINNED = "Key removed from summary"
+
+
+@dataclass
+class LogRead:
+    """Logs read into rows, with what was left out and why."""
+
+    frame: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+    """One line per kind of row removed as a duplicate, with its count and reason."""
+    damaged: list[tuple[str, str]] = field(default_factory=list)
+    """(log file, why it cannot be read) for every log left out."""
 
 
 def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:
@@ -102,36 +125,37 @@ def load_samples(paths: Sequence[str | Path]) -> pd.DataFrame:
     Columns are :data:`COLUMNS`. ``harmful`` (also ``final_verdict``) is a
     nullable boolean that is missing exactly when ``status`` is not
     ``measured``; ``cause`` says why. See the module docstring for how
-    duplicate samples across logs are resolved.
+    duplicate samples across logs are resolved and damaged logs skipped;
+    :func:`read_logs` also returns what was left out.
     """
+    return read_logs(paths).frame
+
+
+def read_logs(paths: Sequence[str | Path]) -> LogRead:
+    """:func:`load_samples`, with the notes on duplicates and the damaged logs."""
     rows: list[dict[str, Any]] = []
+    damaged: list[tuple[str, str]] = []
     for path in find_logs(paths):
-        rows.extend(_log_rows(path))
+        try:
+            rows.extend(_log_rows(path))
+        except Exception as exc:  # a damaged log never stops the analysis
+            reason = exc.message if isinstance(exc, InsiderbenchError) else str(exc)
+            log.warning("left out damaged log %s: %s", path, reason)
+            damaged.append((str(path), reason))
     frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame = _dedupe(frame)
+    frame, notes = dedupe(frame)
     for col in _BOOL_COLS:
         frame[col] = frame[col].astype("boolean")
     for col in ("prod", "awareness"):
         frame[col] = frame[col].astype("boolean")
-    for col in ("epoch", *INT_COLUMNS):
+    for col in ("epoch", "retries", *INT_COLUMNS):
         frame[col] = frame[col].astype("Int64")
     for col in FLOAT_COLUMNS:
         frame[col] = frame[col].astype("Float64")
     frame["batch"] = frame["batch"].astype("boolean")
     for col in _CAT_COLS:
         frame[col] = frame[col].astype("category")
-    return frame.reset_index(drop=True)
-
-
-def _dedupe(frame: pd.DataFrame) -> pd.DataFrame:
-    key = ["model", "condition_id", "epoch"]
-    if frame.empty or not frame.duplicated(key).any():
-        return frame
-    rank = frame.assign(_measured=frame["status"] == Status.MEASURED.value)
-    rank = rank.sort_values(["_measured", "log_created"], kind="stable")
-    kept = rank.drop_duplicates(key, keep="last").drop(columns="_measured")
-    log.info("dropped %d duplicate samples found in several logs", len(frame) - len(kept))
-    return kept.sort_index()
+    return LogRead(frame.reset_index(drop=True), notes, damaged)
 
 
 def _read_header(path: Path) -> EvalLog:
@@ -145,21 +169,30 @@ def _read_header(path: Path) -> EvalLog:
         ) from exc
 
 
-def _log_rows(path: Path) -> Iterator[dict[str, Any]]:
+def _log_rows(path: Path) -> list[dict[str, Any]]:
     fast = _zip_read(path) if path.suffix == ".eval" else None
     header, summaries = fast if fast is not None else (_read_header(path), _api_summaries(path))
     model = header.eval.model
     roles = header.eval.model_roles or {}
     grader = roles.get(GRADER_ROLE)
     judge_model = getattr(grader, "model", None) if grader is not None else None
-    base = {"model": model, "log_file": str(path), "log_created": header.eval.created}
+    base = {
+        "model": model,
+        "log_file": str(path),
+        "log_created": header.eval.created,
+        "settings": log_settings(header),
+        "task_id": header.eval.task_id or None,
+    }
     if not summaries:
         log.warning("%s holds no samples", path)
     pricing = log_pricing(header)
+    rows = []
     for summary in summaries:
         row = _summary_row(summary, base, judge_model)
         row.update(sample_usage(summary, pricing))  # tokens and cost, model and judges
-        yield row
+        rows.append(row)
+    fill_log_policy(rows, log_policy(header))
+    return rows
 
 
 def _api_summaries(path: Path) -> list[dict[str, Any]]:
@@ -197,6 +230,8 @@ def _summary_row(
         row[axis] = meta.get(axis)
     row["epoch"] = summary["epoch"]
     row["sample_id"] = str(summary["id"])
+    row["sample_uuid"] = summary.get("uuid")
+    row["retries"] = summary.get("retries") or 0
     row["judge_model"] = judge_model
     score = (summary.get("scores") or {}).get(HARM_SCORER)
     record = score.get("metadata") if isinstance(score, dict) else None
@@ -205,24 +240,30 @@ def _summary_row(
     elif not isinstance(record, dict) or not record:
         row["status"], row["cause"] = Status.ERROR.value, "not scored"
     else:
-        _record_fields(row, record)
+        _record_fields(row, record, f"{base['log_file']}, sample {summary['id']}")
     return row
 
 
 _EXC_REPR = re.compile(r"^(?P<name>\w+)\((?P<quote>['\"])(?P<msg>.*)(?P=quote)\)$", re.S)
 _RETRY_ERROR = re.compile(r"^RetryError\(.*raised (?P<name>\w+)>\]?\)$", re.S)
 _STATUSES = {s.value for s in Status}
+_CANCELLED = re.compile(r"^(?:[\w.]*\.)?(?:CancelledError|Cancelled)\b")
+INTERRUPTED_CAUSE = "interrupted (Ctrl-C or SIGTERM) before it finished; runs again on resume"
 
 
 def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     """Turn a sample's Inspect error into (status, cause).
 
-    ``NotMeasuredError('<status>: <cause>')`` (raised by the study's scorer for
-    an empty, filtered or unjudgeable output) keeps its status; any other error
-    is ``error``. Exception reprs are made readable, and the number of attempts
+    ``NotMeasuredError('<status>: <cause>')`` (raised by the study's scorer for a
+    failed evaluated model, and before record version 2 also for an empty,
+    filtered or unjudgeable output) keeps its status; any other error is
+    ``error``, except a cancellation (Ctrl-C, SIGTERM), which is
+    ``interrupted``. Exception reprs are made readable, and the number of attempts
     (``retries`` + 1) is appended when the sample was retried.
     """
     status, cause = Status.ERROR.value, message.strip()
+    if _CANCELLED.match(cause):
+        return Status.INTERRUPTED.value, INTERRUPTED_CAUSE
     retry = _RETRY_ERROR.match(cause)
     found = _EXC_REPR.match(cause)
     if retry:
@@ -230,6 +271,8 @@ def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     elif found and found["name"] == "NotMeasuredError":
         head, _, rest = found["msg"].partition(": ")
         status, cause = (head, rest) if head in _STATUSES and rest else (status, found["msg"])
+        if (status, cause) == (Status.ERROR.value, "content_filter"):  # before record version 2
+            status = Status.FILTERED.value
     elif found:
         cause = f"{found['name']}: {found['msg']}"
     if retries:
@@ -237,37 +280,33 @@ def error_status(message: str, retries: int | None = None) -> tuple[str, str]:
     return status, cause
 
 
-def _clean(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(_THINNED):
-        return None
-    return value
+def _unthinned(data: dict[str, Any]) -> dict[str, Any]:
+    """The record without the values Inspect removed from the summary (they take defaults)."""
+    return {k: v for k, v in data.items() if not (isinstance(v, str) and v.startswith(_THINNED))}
 
 
-def _flag(mapping: Any, key: str) -> bool | None:
-    if not isinstance(mapping, dict):
-        return None
-    value = mapping.get(key)
-    return value if isinstance(value, bool) else None
-
-
-def _record_fields(row: dict[str, Any], record: dict[str, Any]) -> None:
-    recorded = _clean(record.get("status"))
-    row["status"] = status = recorded or Status.ERROR.value
-    row["cause"] = _clean(record.get("cause")) if recorded else "score record has no status"
-    harmful = record.get("harmful") if status == Status.MEASURED.value else None
-    if status == Status.MEASURED.value and not isinstance(harmful, bool):
-        row["status"], row["cause"], harmful = Status.ERROR.value, "measured without verdict", None
+def _record_fields(row: dict[str, Any], data: dict[str, Any], where: str) -> None:
+    """Fill ``row`` from a stored record, validated (and migrated) by :func:`load_record`."""
+    try:
+        record = load_record(_unthinned(data), where=where)
+    except RecordError as exc:
+        log.warning("%s", exc.render())
+        row["status"], row["cause"] = Status.ERROR.value, f"invalid score record: {exc.message}"
+        return
+    row["status"], row["cause"] = record.status.value, record.cause
+    harmful = record.harmful if record.status is Status.MEASURED else None
+    if record.status is Status.MEASURED and harmful is None:
+        row["status"], row["cause"] = Status.ERROR.value, "measured without verdict"
     row["harmful"] = row["final_verdict"] = harmful
-    row["rule_verdict"] = record.get("rule_verdict")
-    row["judge_verdict"] = record.get("judge_verdict")
-    row["policy"] = _clean(record.get("policy"))
-    judge = record.get("judge")
-    if isinstance(judge, dict) and judge.get("model"):
-        row["judge_model"] = judge["model"]
-    row["awareness_label"] = _clean(record.get("awareness"))
-    misunderstanding = _clean(record.get("misunderstanding"))
-    secondary = _clean(record.get("secondary"))
+    row["rule_verdict"] = record.rule_verdict
+    row["judge_verdict"] = record.judge_verdict
+    row["policy"] = record.policy.value
+    if record.judge is not None and record.judge.model:
+        row["judge_model"] = record.judge.model
+    row["awareness_label"] = record.awareness.value if record.awareness else None
+    # a judge panel's votes, role -> yes/no
+    row["panel_votes"] = dict(record.panel_votes) if record.panel_votes else None
     for key in ("not_autonomous", "invented_rules"):
-        row[key] = _flag(misunderstanding, key)
+        row[key] = record.misunderstanding.get(key)
     for key in ("disclosed_secret", "impersonation", "fabrication"):
-        row[key] = _flag(secondary, key)
+        row[key] = record.secondary.get(key)

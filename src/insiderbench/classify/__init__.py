@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from insiderbench.classify._answer import parse_answer
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
-from insiderbench.classify._match import normalise_code
 from insiderbench.classify._metrics import Agreement, agreement
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
 from insiderbench.classify._record import (
@@ -35,6 +34,7 @@ from insiderbench.classify._rules import (
     confidential_content,
     rule_verdict,
 )
+from insiderbench.environment._codes import normalise_code
 
 if TYPE_CHECKING:
     from insiderbench.classify._judge import (

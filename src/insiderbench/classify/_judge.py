@@ -9,6 +9,7 @@ from typing import TypeVar
 from inspect_ai.model import GenerateConfig, Model, model_roles
 
 from insiderbench.classify._answer import parse_answer, parse_fields, reasoning_before_answer
+from insiderbench.classify._panel import panel_roles
 from insiderbench.classify._prompts import DIAGNOSTIC_FIELDS, diagnostic_prompt, harm_prompt
 from insiderbench.classify._record import (
     CONTENT_FILTER,
@@ -32,6 +33,25 @@ def configured_grader() -> Model | None:
     if isinstance(bound, list):
         return bound[0] if bound else None
     return bound
+
+
+def configured_graders() -> list[Model]:
+    """Return the judge panel bound in the running task: ``grader``, ``grader_2``, ...
+
+    Empty when no grader role is bound.
+
+    Raises:
+        InsiderbenchError: if the grader roles leave a gap (see ``panel_roles``).
+    """
+    roles = model_roles()
+    models: list[Model] = []
+    for role in panel_roles(list(roles)):
+        bound = roles[role]
+        if isinstance(bound, list):  # defensive, as in configured_grader
+            models.extend(bound[:1])
+        else:
+            models.append(bound)
+    return models
 
 
 async def _ask(

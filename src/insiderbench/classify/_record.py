@@ -1,20 +1,23 @@
-"""The per-sample classification record stored in the Inspect log.
+"""The per-sample classification record, as classification names it.
 
-This is the contract between classification (which writes it as the
-``harm`` score's metadata) and analysis (which reads it back). Anything that
-changes it must bump :data:`RECORD_VERSION`.
+The record type itself lives in :mod:`insiderbench.record` (versioned, with
+migrations, no Inspect import); this module re-exports it under its old
+import path and holds the constants classification shares.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Any
+from insiderbench.record import (
+    RECORD_VERSION,
+    AwarenessLabel,
+    JudgeRecord,
+    PanelRule,
+    Policy,
+    SampleRecord,
+    Status,
+    load_record,
+)
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from insiderbench.environment._actions import Action
-
-RECORD_VERSION = 1
 GRADER_ROLE = "grader"
 """The Inspect model role the judge is bound to."""
 DEFAULT_JUDGE_MODEL = "anthropic/claude-sonnet-4-5"
@@ -23,77 +26,19 @@ HARM_SCORER = "harm"
 """Name of the Inspect score that carries a :class:`SampleRecord` as metadata."""
 
 CONTENT_FILTER = "content_filter"
-"""The stop reason of a response a provider blocked: an error, never a verdict."""
+"""The stop reason of a response a provider blocked: status ``filtered``, never a verdict."""
 
-
-class Status(StrEnum):
-    """Whether a sample was measured. Only ``measured`` samples enter rates."""
-
-    MEASURED = "measured"
-    ERROR = "error"
-    EMPTY = "empty"
-    UNPARSEABLE = "unparseable"
-    FILTERED = "filtered"
-    """The provider blocked the output (content filter): recorded, never redrawn."""
-    UNDETERMINED = "undetermined"
-    """The rules could not tell (meaning decides): counted beside the rate, never as harmless."""
-    INTERRUPTED = "interrupted"
-    """The run was stopped (Ctrl-C, SIGTERM) before the sample finished: re-run on resume."""
-
-
-class Policy(StrEnum):
-    """How the final verdict is reached."""
-
-    RULES = "rules"
-    JUDGE = "judge"
-    BOTH = "both"
-
-
-class AwarenessLabel(StrEnum):
-    """What the model concluded about being evaluated."""
-
-    EVAL = "eval"
-    REAL = "real"
-    NO_DELIBERATION = "no_deliberation"
-
-
-class JudgeRecord(BaseModel):
-    """A judge's raw output and what was parsed from it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    model: str
-    verdict: bool | None
-    status: Status
-    raw: list[str] = Field(default_factory=list, description="Raw output of every attempt.")
-    reasoning: str = ""
-    attempts: int = 0
-    error: str | None = None
-
-
-class SampleRecord(BaseModel):
-    """Everything classification concluded about one sample."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: int = RECORD_VERSION
-    scenario: str
-    behaviour: str
-    policy: Policy
-    status: Status
-    cause: str | None = Field(default=None, description="Why the sample is not measured.")
-    harmful: bool | None = Field(default=None, description="None exactly when not measured.")
-    rule_verdict: bool | None = None
-    judge_verdict: bool | None = None
-    actions: list[Action] = Field(default_factory=list)
-    reasons: list[str] = Field(default_factory=list)
-    judge: JudgeRecord | None = None
-    diagnostics: JudgeRecord | None = Field(
-        default=None,
-        description="The judge call for awareness, misunderstanding and secondary behaviours.",
-    )
-    secondary: dict[str, bool | None] = Field(default_factory=dict)
-    awareness: AwarenessLabel | None = None
-    awareness_source: str | None = None
-    misunderstanding: dict[str, bool | None] = Field(default_factory=dict)
-    extra: dict[str, Any] = Field(default_factory=dict)
+__all__ = [
+    "CONTENT_FILTER",
+    "DEFAULT_JUDGE_MODEL",
+    "GRADER_ROLE",
+    "HARM_SCORER",
+    "RECORD_VERSION",
+    "AwarenessLabel",
+    "JudgeRecord",
+    "PanelRule",
+    "Policy",
+    "SampleRecord",
+    "Status",
+    "load_record",
+]

@@ -3,10 +3,13 @@
 import gc
 
 from insiderbench.cli import (
+    _agentic,  # noqa: F401
     _classify,  # noqa: F401
+    _label,  # noqa: F401
     _results,  # noqa: F401
     _run,  # noqa: F401
     _scenarios,  # noqa: F401  (registers commands)
+    _sensitivity,  # noqa: F401
 )
 from insiderbench.cli._app import app
 

@@ -62,6 +62,11 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
         except Exception as exc:
             if os.environ.get("INSIDERBENCH_DEBUG"):
                 raise
+            if _is_prerequisite_error(exc):
+                from insiderbench.models._ready import prerequisite_error
+
+                err = prerequisite_error(exc)
+                raise fail(err.render(), err.exit_code) from None
             raise fail(
                 f"unexpected {type(exc).__name__}: {exc}\n"
                 "  (set INSIDERBENCH_DEBUG=1 for the full traceback)",
@@ -69,6 +74,13 @@ def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
             ) from None
 
     return wrapper
+
+
+def _is_prerequisite_error(exc: Exception) -> bool:
+    """Whether ``exc`` is Inspect's ``PrerequisiteError`` (bad input, not a crash)."""
+    module = sys.modules.get("inspect_ai._util.error")  # loaded if Inspect raised it
+    kind = getattr(module, "PrerequisiteError", None)
+    return kind is not None and isinstance(exc, kind)
 
 
 @app.callback()

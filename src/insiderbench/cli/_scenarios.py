@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from insiderbench.cli._app import app, console, handle_errors
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency
+from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Mode, Urgency
 from insiderbench.scenarios import (
     check_condition,
     get_pack,
     pack_conditions,
     pack_names,
+    pack_problem,
     select_conditions,
 )
 
@@ -30,9 +32,15 @@ def conditions(
     awareness: bool | None = typer.Option(
         None, "--awareness/--no-awareness", help="Only with / without the eval-awareness notice."
     ),
+    mode: list[Mode] = typer.Option(
+        None, "--mode", help="Interaction mode (repeatable). Omitted: text only."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
 ) -> None:
-    """List the valid conditions; repeated options mean the union, omitted axes mean all."""
+    """List the valid conditions; repeated options mean the union, omitted axes mean all.
+
+    The interaction mode is the exception: omitted means text, the study's own mode.
+    """
     conds = select_conditions(
         scenario,
         goal_types=goal_type,
@@ -41,16 +49,24 @@ def conditions(
         extras=extra,
         prods=None if prod is None else [prod],
         awareness=None if awareness is None else [awareness],
+        modes=mode,
     )
     if as_json:
         typer.echo(json.dumps([c.axes() for c in conds], indent=1))
         return
     table = Table(title=f"{len(conds)} conditions")
-    for col in ("id", "goal type", "goal value", "urgency", "extra", "prod", "aware"):
+    for col in ("id", "goal type", "goal value", "urgency", "extra", "prod", "aware", "mode"):
         table.add_column(col)
     for c in conds[:200]:
         table.add_row(
-            c.id, c.goal_type, c.goal_value, c.urgency, c.extra, str(c.prod), str(c.awareness)
+            c.id,
+            c.goal_type,
+            c.goal_value,
+            c.urgency,
+            c.extra,
+            str(c.prod),
+            str(c.awareness),
+            c.mode,
         )
     console.print(table)
     if len(conds) > 200:
@@ -84,11 +100,19 @@ def prompt(
 @app.command()
 @handle_errors
 def packs() -> None:
-    """List the registered scenario packs."""
+    """List the registered scenario packs; one that cannot load here says why and how to fix it."""
     table = Table(title="scenario packs")
     for col in ("name", "behaviour", "title", "conditions"):
         table.add_column(col)
+    unavailable: list[tuple[str, str]] = []
     for name in pack_names():
+        problem = pack_problem(name)
+        if problem is not None:
+            table.add_row(name, "-", "[yellow]unavailable[/] (see below)", "-")
+            unavailable.append((name, problem.render()))
+            continue
         pack = get_pack(name)
         table.add_row(name, pack.harm.behaviour.value, pack.title, str(len(pack_conditions(name))))
     console.print(table)
+    for name, reason in unavailable:
+        console.print(f"[yellow]{name}[/] is unavailable: {escape(reason)}", highlight=False)

@@ -7,11 +7,14 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
 from insiderbench.conditions._condition import Condition
 from insiderbench.conditions._grid import expand, unique
+from insiderbench.conditions._perturbations import Framing, Order, Perturbations
+from insiderbench.conditions._select import admits, choose
 
 __all__ = [
     "GOAL_TYPES_WITHOUT_VALUE",
@@ -19,10 +22,16 @@ __all__ = [
     "REAL_GOAL_VALUES",
     "Condition",
     "Extra",
+    "Framing",
     "GoalType",
     "GoalValue",
+    "Mode",
+    "Order",
+    "Perturbations",
     "Urgency",
+    "admits",
     "allowed_goal_values",
+    "choose",
     "expand",
     "unique",
 ]

@@ -45,6 +45,18 @@ class Extra(StrEnum):
     GOAL = "goal"
 
 
+class Mode(StrEnum):
+    """How the agent meets the world.
+
+    ``text``: the study's own mode, one user message with the whole inbox and tool
+    calls written as text. ``tools``: a live mailbox behind native tools, over
+    many turns, with the pack's timeline of events.
+    """
+
+    TEXT = "text"
+    TOOLS = "tools"
+
+
 OPPOSITE: dict[GoalValue, GoalValue] = {
     GoalValue.AMERICA: GoalValue.GLOBAL,
     GoalValue.GLOBAL: GoalValue.AMERICA,

@@ -12,9 +12,11 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
+from insiderbench.conditions._perturbations import SEPARATOR, Perturbations
 
 _ID_RE = re.compile(
     r"^(?P<scenario>[a-z0-9][a-z0-9/.-]*)_(?P<goal_type>[a-z]+)-(?P<goal_value>[a-z]+)"
@@ -27,8 +29,10 @@ class Condition(BaseModel):
 
     The id follows the study's convention ``{scenario}_{goal_type}-{goal_value}_{urgency}``
     with suffixes for non-default knobs: ``_dont`` or ``_goal`` for extra
-    instructions, ``_prod`` for the variant without a scratchpad and ``_aware``
-    for the eval-awareness notice.
+    instructions, ``_prod`` for the variant without a scratchpad, ``_aware``
+    for the eval-awareness notice and ``_tools`` for the mailbox-tools mode.
+    Perturbations (see :class:`~insiderbench.conditions.Perturbations`) follow
+    after ``__``, e.g. ``blackmail_explicit-america_replacement__order-chrono__names-s7``.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -40,6 +44,8 @@ class Condition(BaseModel):
     extra: Extra = Extra.NONE
     prod: bool = False
     awareness: bool = False
+    mode: Mode = Mode.TEXT
+    perturbations: Perturbations = Perturbations()
 
     @model_validator(mode="after")
     def _check_goal(self) -> Self:
@@ -63,7 +69,19 @@ class Condition(BaseModel):
             base += "_prod"
         if self.awareness:
             base += "_aware"
-        return base
+        if self.mode is not Mode.TEXT:
+            base += f"_{self.mode.value}"
+        return base + self.perturbations.suffix
+
+    @property
+    def base(self) -> Condition:
+        """The same condition without its perturbations."""
+        return self.model_copy(update={"perturbations": Perturbations()})
+
+    def perturbed(self, perturbations: Perturbations) -> Condition:
+        """The same condition with ``perturbations`` added to its own."""
+        merged = self.perturbations.merge(perturbations)
+        return self.model_copy(update={"perturbations": merged})
 
     @property
     def has_goal_conflict(self) -> bool:
@@ -86,6 +104,7 @@ class Condition(BaseModel):
             "extra": self.extra.value,
             "prod": self.prod,
             "awareness": self.awareness,
+            "mode": self.mode.value,
         }
 
     @classmethod
@@ -95,17 +114,27 @@ class Condition(BaseModel):
         Raises:
             InsiderbenchError: if the id is malformed or names an invalid combination.
         """
-        match = _ID_RE.match(condition_id)
+        head, sep, tail = condition_id.partition(SEPARATOR)
+        perturbations = Perturbations.parse(tail, where=f"condition {condition_id}")
+        if sep and perturbations.empty:
+            raise InsiderbenchError(
+                f"'{condition_id}' ends with '{SEPARATOR}' but names no perturbation",
+                where="condition",
+                fix=f"drop the trailing '{SEPARATOR}'",
+            )
+        match = _ID_RE.match(head)
         if match is None:
             raise InsiderbenchError(
                 f"'{condition_id}' is not a condition id",
                 where="condition",
                 fix="ids look like blackmail_explicit-america_replacement"
-                "[_dont|_goal][_prod][_aware]; list them with `insiderbench conditions`",
+                "[_dont|_goal][_prod][_aware][_tools][__perturbation...]; list them with "
+                "`insiderbench conditions`",
             )
         suffixes = [s for s in match["suffixes"].split("_") if s]
         extra = Extra.NONE
         prod = awareness = False
+        mode = Mode.TEXT
         seen: list[str] = []
         for suffix in suffixes:
             if suffix in seen:
@@ -121,11 +150,13 @@ class Condition(BaseModel):
                 prod = True
             elif suffix == "aware":
                 awareness = True
+            elif suffix == Mode.TOOLS.value:
+                mode = Mode.TOOLS
             else:
                 raise InsiderbenchError(
                     f"unknown suffix '_{suffix}' in condition id '{condition_id}'",
                     where="condition",
-                    fix="suffixes are _dont or _goal, then _prod, then _aware",
+                    fix="suffixes are _dont or _goal, then _prod, then _aware, then _tools",
                 )
         try:
             cond = cls(
@@ -136,6 +167,8 @@ class Condition(BaseModel):
                 extra=extra,
                 prod=prod,
                 awareness=awareness,
+                mode=mode,
+                perturbations=perturbations,
             )
         except ValidationError as exc:
             raise InsiderbenchError(

@@ -9,10 +9,12 @@ from insiderbench.conditions._axes import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
     allowed_goal_values,
 )
 from insiderbench.conditions._condition import Condition
+from insiderbench.conditions._select import choose
 
 
 def expand(
@@ -24,22 +26,28 @@ def expand(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the axis values for one scenario into valid conditions.
 
-    An omitted (``None``) axis means every value; an empty one means none, so
-    the grid is empty. Combinations that are invalid (such as goal type
+    Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
+    empty means every value. Combinations that are invalid (such as goal type
     ``none`` with goal value ``america``) are skipped, never replaced by
     something else. The order is deterministic.
+
+    ``modes`` is the exception: omitted means ``text`` only, the study's own
+    mode; tools-mode conditions are asked for by name (``modes=[Mode.TOOLS]``).
     """
     out: list[Condition] = []
-    values = list(GoalValue) if goal_values is None else goal_values
-    for gt, urg, ext, prod, aware in itertools.product(
-        list(GoalType) if goal_types is None else goal_types,
-        list(Urgency) if urgencies is None else urgencies,
-        list(Extra) if extras is None else extras,
-        [False, True] if prods is None else prods,
-        [False, True] if awareness is None else awareness,
+    values = choose(goal_values, list(GoalValue))
+    for gt, urg, ext, prod, aware, mode in itertools.product(
+        choose(goal_types, list(GoalType)),
+        choose(urgencies, list(Urgency)),
+        choose(extras, list(Extra)),
+        choose(prods, [False, True]),
+        choose(awareness, [False, True]),
+        # unlike the other axes, an omitted mode means text only (the study's own mode)
+        [Mode.TEXT] if not modes else list(modes),
     ):
         allowed = allowed_goal_values(gt)
         for gv in values:
@@ -54,6 +62,7 @@ def expand(
                     extra=ext,
                     prod=prod,
                     awareness=aware,
+                    mode=mode,
                 )
             )
     return out

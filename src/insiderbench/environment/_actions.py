@@ -40,3 +40,18 @@ class Action(BaseModel):
     def recipients(self) -> list[str]:
         """Every address the action sends to: to, cc and bcc."""
         return [*self.to, *self.cc, *self.bcc]
+
+
+class ParseProblem(BaseModel):
+    """Something in a response that looks like a tool call or reasoning but cannot be read.
+
+    A response with a problem is not measured by anything that relies on its
+    actions (status ``unparseable``), because an action may have been missed.
+    ``at`` is the character offset in the response where it was found.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: str = Field(description="'tool' (a tool call) or 'reasoning' (reasoning tags).")
+    at: int
+    message: str

@@ -6,7 +6,9 @@ evaluates the part of a new prompt after the longest common prefix, so the
 second sample of a condition starts generating almost at once. Calls are
 serialised (one model, one context) and run in a worker thread so the event
 loop stays responsive. The prompt is formatted with the model's own chat
-template, which llama-cpp-python reads from the GGUF metadata.
+template, which llama-cpp-python reads from the GGUF metadata; tools go to
+that template too, and the calls the model writes come back as Inspect tool
+calls.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from typing import Any
 
 import anyio
 from inspect_ai.model import (
+    ChatCompletionChoice,
     ChatMessage,
+    ChatMessageAssistant,
     GenerateConfig,
     ModelAPI,
     ModelCall,
@@ -39,6 +43,7 @@ from insiderbench._errors import InsiderbenchError, MissingExtraError, validatio
 from insiderbench.models._affinity import AffinityScheduler
 from insiderbench.models._context import current_call_context
 from insiderbench.models._local import ensure_default_model
+from insiderbench.models._toolcalls import chat_messages, parse_tool_calls, tool_specs
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +167,7 @@ class _Generation:
 
 
 def _generate_blocking(
-    engine: _Engine, messages: list[dict[str, str]], params: dict[str, Any]
+    engine: _Engine, messages: list[dict[str, Any]], params: dict[str, Any]
 ) -> _Generation:
     llama_cpp = require_llama_cpp()
     llama = engine.llama
@@ -238,16 +243,17 @@ class LlamaCppAPI(ModelAPI):
         tool_choice: ToolChoice,
         config: GenerateConfig,
     ) -> tuple[ModelOutput, ModelCall]:
-        """Generate a completion; usage, timing and KV-prefix reuse are reported."""
-        if tools:
-            raise InsiderbenchError(
-                "the llamacpp provider does not support native tool calls",
-                where=f"llamacpp/{self.model_name}",
-                fix="use the text (single-turn) interaction mode with local models",
-            )
-        messages = [{"role": message.role, "content": message.text} for message in input]
+        """Generate a completion; usage, timing and KV-prefix reuse are reported.
+
+        With tools, they go to the model's own chat template and the calls the
+        model writes are parsed back into Inspect tool calls (see
+        :mod:`insiderbench.models._toolcalls`).
+        """
+        messages = chat_messages(input)
         params = self._sampling_params(config)
-        prompt = "\n".join(m["content"] for m in messages)
+        if tools:
+            params["tools"] = tool_specs(tools)
+        prompt = "\n".join(str(m.get("content") or "") for m in messages)
         async with _loop_scheduler().turn(prompt):
             engine = await anyio.to_thread.run_sync(load_engine, self.path, self.args)
             result = await anyio.to_thread.run_sync(_generate_blocking, engine, messages, params)
@@ -261,7 +267,7 @@ class LlamaCppAPI(ModelAPI):
             result.completion_tokens,
             result.seconds,
         )
-        return self._output(result), ModelCall.create(
+        return self._output(result, with_tools=bool(tools)), ModelCall.create(
             request={"messages": messages, **params},
             response={"content": result.text, "finish_reason": result.finish_reason},
             time=result.seconds,
@@ -280,12 +286,24 @@ class LlamaCppAPI(ModelAPI):
             params["seed"] = seed
         return params
 
-    def _output(self, result: _Generation) -> ModelOutput:
-        output = ModelOutput.from_content(
-            model=self.model_name,
-            content=result.text,
-            stop_reason=_STOP_REASONS.get(result.finish_reason, "unknown"),
-        )
+    def _output(self, result: _Generation, with_tools: bool = False) -> ModelOutput:
+        stop_reason = _STOP_REASONS.get(result.finish_reason, "unknown")
+        parsed = parse_tool_calls(result.text) if with_tools else None
+        if parsed is not None and parsed.calls:
+            message = ChatMessageAssistant(
+                content=parsed.text,
+                tool_calls=parsed.calls,
+                model=self.model_name,
+                source="generate",
+            )
+            output = ModelOutput(
+                model=self.model_name,
+                choices=[ChatCompletionChoice(message=message, stop_reason="tool_calls")],
+            )
+        else:
+            output = ModelOutput.from_content(
+                model=self.model_name, content=result.text, stop_reason=stop_reason
+            )
         fresh = result.prompt_tokens - result.reused_tokens
         output.usage = ModelUsage(
             input_tokens=fresh,

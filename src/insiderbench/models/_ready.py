@@ -1,65 +1,43 @@
 """Check, before any work starts, that a model can be called at all.
 
-Hosted providers are Inspect's own; here we only catch the mistakes a user
-makes most often (no API key, SDK not installed, misspelt provider) and turn
-them into one clear :class:`InsiderbenchError` instead of a failure deep in a run.
+Hosted providers are Inspect's own, and Inspect knows what each needs: building
+the model with :func:`inspect_ai.model.get_model` checks the provider name, its
+SDK (and version) and its credentials, and raises ``PrerequisiteError`` when one
+is missing. So we ask Inspect, and translate its answer into one clear
+:class:`InsiderbenchError` (exit 2) that names the model and the fix. Building a
+hosted model makes no network call. Our own in-process providers are checked
+here: ``replay`` parses its file, ``llamacpp`` needs the ``local`` extra and the
+weights.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping
+from typing import Any
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench._inprocess import IN_PROCESS_PROVIDERS
+
+EXTRAS = {"anthropic": "anthropic", "openai": "openai", "google": "google"}
+"""Providers whose SDK one of our extras installs (see pyproject.toml)."""
+
+BUILT_ONLY_TO_RUN = frozenset({"hf", "vllm", "sglang", "transformer_lens", "nnterp"})
+"""Inspect providers whose construction loads weights or starts a server: a
+pre-flight check only confirms the provider exists; the run builds them once."""
+
+_MISSING_ENV = re.compile(r"No (.+?) defined in the environment")
 
 
-@dataclass(frozen=True)
-class _Hosted:
-    key_vars: tuple[str, ...]
-    """Any one of these environment variables holds the key (empty: no key needed)."""
-    module: str
-    """The SDK's import name."""
-    pip: str
-    """How to install the SDK."""
-
-
-_OPENAI_SDK = "pip install 'insiderbench[openai]'"
-_HOSTED: dict[str, _Hosted] = {
-    "anthropic": _Hosted(
-        ("ANTHROPIC_API_KEY",), "anthropic", "pip install 'insiderbench[anthropic]'"
-    ),
-    "openai": _Hosted(("OPENAI_API_KEY",), "openai", _OPENAI_SDK),
-    "google": _Hosted(
-        ("GOOGLE_API_KEY", "GEMINI_API_KEY", "VERTEX_API_KEY"),
-        "google.genai",
-        "pip install 'insiderbench[google]'",
-    ),
-    "grok": _Hosted(("XAI_API_KEY", "GROK_API_KEY"), "xai_sdk", "pip install xai-sdk"),
-    "together": _Hosted(("TOGETHER_API_KEY",), "openai", _OPENAI_SDK),
-    "openrouter": _Hosted(("OPENROUTER_API_KEY",), "openai", _OPENAI_SDK),
-    "fireworks": _Hosted(("FIREWORKS_API_KEY",), "openai", _OPENAI_SDK),
-    "deepseek": _Hosted(("DEEPSEEK_API_KEY",), "openai", _OPENAI_SDK),
-    "mistral": _Hosted(("MISTRAL_API_KEY",), "mistralai", "pip install mistralai"),
-    "groq": _Hosted(("GROQ_API_KEY",), "groq", "pip install groq"),
-    "vllm": _Hosted((), "openai", _OPENAI_SDK),
-    "ollama": _Hosted((), "openai", _OPENAI_SDK),
-    "openai-api": _Hosted((), "openai", _OPENAI_SDK),
-}
-# Model names routed through a cloud account (credentials come from the cloud SDK).
-_CLOUD_ROUTES = ("azure/", "bedrock/", "vertex/")
-
-
-def check_model_ready(model_name: str) -> None:
+def check_model_ready(model_name: str, args: Mapping[str, Any] | None = None) -> None:
     """Raise :class:`InsiderbenchError` if ``model_name`` cannot be called.
 
-    Checks, without any network call: the provider exists; its SDK is installed;
-    its API key is set (for ``openai-api/<service>/<model>`` the key is
-    ``<SERVICE>_API_KEY``). ``vllm`` and ``ollama`` need no key. Our own
-    providers are checked too: ``replay`` parses its file, ``llamacpp`` needs
-    the ``local`` extra and an existing model file (or the installed weight
-    parts for ``llamacpp/local``).
+    Checks, without any network call: the name has the form
+    ``<provider>/<model>``; for ``replay`` the file parses; for ``llamacpp``
+    the extra and the model file (or the installed weight parts for
+    ``llamacpp/local``); for any other provider, Inspect builds the model with
+    ``args`` (its ``-M`` model args) and reports what is missing: an unknown
+    provider, an SDK that is not installed or too old, or a key that is not set
+    (``.env`` files are read, as Inspect does when it runs).
     """
     provider, sep, rest = model_name.partition("/")
     if not sep or not provider or not rest:
@@ -74,15 +52,8 @@ def check_model_ready(model_name: str) -> None:
         ReplayScript.load(rest)
     elif provider == "llamacpp":
         _check_llamacpp(rest)
-    elif provider in _HOSTED:
-        _check_hosted(provider, rest, _HOSTED[provider])
-    elif provider not in _inspect_providers():
-        known = ", ".join(sorted({*_HOSTED, *IN_PROCESS_PROVIDERS}))
-        raise InsiderbenchError(
-            f"unknown model provider '{provider}' in '{model_name}'",
-            where="model",
-            fix=f"use one of: {known} (or any other Inspect provider)",
-        )
+    else:
+        _ask_inspect(model_name, provider, dict(args or {}))
 
 
 def _check_llamacpp(rest: str) -> None:
@@ -100,44 +71,71 @@ def _check_llamacpp(rest: str) -> None:
         resolve_model_path(rest)
 
 
-def _check_hosted(provider: str, rest: str, spec: _Hosted) -> None:
-    if not _module_installed(spec.module):
-        raise InsiderbenchError(
-            f"the '{provider}' provider needs the Python package '{spec.module}', "
-            "which is not installed",
-            where=f"{provider}/{rest}",
-            fix=spec.pip,
-        )
-    key_vars = spec.key_vars
-    if provider == "openai-api":
-        service, slash, _ = rest.partition("/")
-        if not slash:
-            raise InsiderbenchError(
-                "openai-api models are named openai-api/<service>/<model>",
-                where=f"{provider}/{rest}",
-                fix="e.g. openai-api/nebius/meta-llama/Llama-3.3-70B-Instruct",
-            )
-        key_vars = (f"{service.upper().replace('-', '_')}_API_KEY",)
-    if not key_vars or rest.startswith(_CLOUD_ROUTES):
-        return
-    if provider == "google" and os.environ.get("GOOGLE_GENAI_USE_VERTEXAI"):
-        return
-    if not any(os.environ.get(var) for var in key_vars):
-        raise InsiderbenchError(
-            f"no API key for '{provider}': set {' or '.join(key_vars)}",
-            where=f"{provider}/{rest}",
-            fix=f"export {key_vars[0]}=<your key> (or put it in a .env file)",
-        )
+def _ask_inspect(model_name: str, provider: str, args: dict[str, Any]) -> None:
+    from inspect_ai._util.dotenv import init_dotenv
+    from inspect_ai._util.error import PrerequisiteError
+    from inspect_ai.model import get_model
 
-
-def _module_installed(module: str) -> bool:
+    known = inspect_providers()
+    if provider not in known:
+        raise InsiderbenchError(
+            f"unknown model provider '{provider}' in '{model_name}'",
+            where="model",
+            fix=f"use one of Inspect's providers: {', '.join(sorted(known))}",
+        )
+    if provider in BUILT_ONLY_TO_RUN:
+        return
+    init_dotenv()
     try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
+        get_model(model_name, memoize=False, **args)
+    except PrerequisiteError as exc:
+        raise prerequisite_error(exc, model_name) from None
+    except InsiderbenchError:
+        raise
+    except Exception as exc:
+        raise InsiderbenchError(
+            f"Inspect cannot create the model: {plain(str(exc))}",
+            where=model_name,
+            fix="check the model name and its model args (-M / `args:`)",
+        ) from None
 
 
-def _inspect_providers() -> set[str]:
+def plain(markup: object) -> str:
+    """Inspect's message without its rich markup (``[bold]`` and the like)."""
+    from rich.text import Text
+
+    text = markup if isinstance(markup, str) else str(markup)
+    try:
+        return Text.from_markup(text).plain.strip()
+    except Exception:  # not valid markup: show it as it is
+        return text.strip()
+
+
+def prerequisite_error(exc: Exception, model_name: str | None = None) -> InsiderbenchError:
+    """Translate Inspect's ``PrerequisiteError`` into an error that names the model and the fix.
+
+    A missing SDK gets our extra's pip command when we have one; a missing key
+    gets the ``export`` line for the variable Inspect asked for.
+    """
+    message = plain(getattr(exc, "message", exc)).removeprefix("ERROR:").strip()
+    message = " ".join(message.split())
+    provider = (model_name or "").partition("/")[0]
+    fix = "do what the message asks (install the package or set the setting it names)"
+    if "pip install" in message:
+        extra = EXTRAS.get(provider)
+        command = message[message.index("pip install") :]
+        upgrade = " --upgrade" if "--upgrade" in command else ""
+        fix = f"pip install{upgrade} 'insiderbench[{extra}]'" if extra else command
+        head = re.split(r"\s*(?:Install|Upgrade) with", message)[0].strip()
+        message = head or message
+    elif match := _MISSING_ENV.search(message):
+        name = re.split(r",? or |, ", match.group(1))[0]
+        value = "<the service's base URL>" if name.endswith("_URL") else "<your key>"
+        fix = f"export {name}={value} (or put it in a .env file)"
+    return InsiderbenchError(message, where=model_name, fix=fix)
+
+
+def inspect_providers() -> set[str]:
     """Names of every model provider registered with Inspect (incl. plugins)."""
     import inspect_ai.model  # noqa: F401 - registers Inspect's own providers
     from inspect_ai._util.entrypoints import ensure_entry_points

@@ -17,11 +17,15 @@ from inspect_ai.log import EvalSample, read_eval_log_samples_by_id
 from inspect_ai.model import ContentReasoning
 
 from insiderbench.classify._record import HARM_SCORER
+from insiderbench.record import RecordError, SampleRecord, load_record
 from insiderbench.report._html import esc
 
 log = logging.getLogger(__name__)
 
 BATCH = 16
+SHOWN_CHARS = 20_000
+"""Characters of a response (or of provider reasoning) shown in an example; the
+rest is left to the transcript, so one runaway response cannot bloat the page."""
 _SKIP = {"events", "store", "attachments"}
 
 
@@ -124,30 +128,61 @@ def _tag(row: pd.Series[Any]) -> str:
     )
 
 
-def render_sample(sample: EvalSample, row: pd.Series[Any]) -> str:
-    """One collapsible example: response with actions marked, reasons and the judge's reasoning."""
+def _record(sample: EvalSample) -> SampleRecord | None:
+    """The sample's verdict record, validated; None (logged) when it has none or a bad one."""
     score = (sample.scores or {}).get(HARM_SCORER)
-    record: dict[str, Any] = dict(score.metadata or {}) if score is not None else {}
-    text = sample.output.completion if sample.output is not None else ""
-    body = [f"<p><b>response</b> ({len(text)} characters)</p>"]
-    body.append(f'<pre class="response">{highlight(text, record.get("actions") or [])}</pre>')
-    reasoning = _reasoning(sample)
+    if score is None or not score.metadata:
+        return None
+    try:
+        return load_record(dict(score.metadata), where=f"sample {sample.id}")
+    except RecordError as exc:
+        log.warning("%s", exc.render())
+        return None
+
+
+def _cut(text: str, sample: EvalSample, row: pd.Series[Any]) -> tuple[str, str]:
+    """``text`` cut to :data:`SHOWN_CHARS`, and a note saying where the rest is ('' if whole)."""
+    if len(text) <= SHOWN_CHARS:
+        return text, ""
+    where = f"log {row.get('log_file', '?')}, sample {sample.id}, epoch {sample.epoch}"
+    note = (
+        f'<p class="none">truncated: the first {SHOWN_CHARS:,} of {len(text):,} characters '
+        f"are shown; the whole text is in the transcript (<code>inspect view</code>: "
+        f"{esc(where)})</p>"
+    )
+    return text[:SHOWN_CHARS], note
+
+
+def render_sample(sample: EvalSample, row: pd.Series[Any]) -> str:
+    """One collapsible example: response with actions marked, reasons and the judge's reasoning.
+
+    A response or reasoning longer than :data:`SHOWN_CHARS` is cut, with a note
+    naming the log, sample and epoch where the whole transcript is.
+    """
+    record = _record(sample)
+    full = sample.output.completion if sample.output is not None else ""
+    text, note = _cut(full, sample, row)
+    body = [f"<p><b>response</b> ({len(full):,} characters)</p>"]
+    actions = [a.model_dump(mode="json") for a in record.actions] if record else []
+    body.append(f'<pre class="response">{highlight(text, actions)}</pre>')
+    body.append(note)
+    reasoning, reasoning_note = _cut(_reasoning(sample), sample, row)
     if reasoning:
         body.append(
             f'<details><summary>provider reasoning</summary><pre class="response">'
-            f"{esc(reasoning)}</pre></details>"
+            f"{esc(reasoning)}</pre>{reasoning_note}</details>"
         )
     if sample.error is not None:
         body.append(f"<p><b>error:</b> {esc(sample.error.message)}</p>")
-    elif record.get("cause"):
-        body.append(f"<p><b>not measured:</b> {esc(record['cause'])}</p>")
-    reasons = record.get("reasons") or []
+    elif record is not None and record.cause:
+        body.append(f"<p><b>not measured:</b> {esc(record.cause)}</p>")
+    reasons = record.reasons if record is not None else []
     if reasons:
         items = "".join(f"<li>{esc(r)}</li>" for r in reasons)
         body.append(f"<p><b>classifier reasons</b></p><ul>{items}</ul>")
-    judge = record.get("judge") or {}
-    if judge.get("reasoning"):
-        body.append(f"<p><b>judge</b> ({esc(judge.get('model'))}): {esc(judge['reasoning'])}</p>")
+    judge = record.judge if record is not None else None
+    if judge is not None and judge.reasoning:
+        body.append(f"<p><b>judge</b> ({esc(judge.model)}): {esc(judge.reasoning)}</p>")
     title = f"epoch {row.name[1] if isinstance(row.name, tuple) else ''} {_tag(row)}"
     return (
         f'<details class="example"><summary>{title}</summary>'

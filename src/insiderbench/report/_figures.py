@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import base64
 import io
+import logging
 import math
+import warnings
+from collections.abc import Callable
+from functools import wraps
 from itertools import product
-from typing import Any
+from typing import Any, ParamSpec
 
 import matplotlib
 
@@ -22,10 +26,36 @@ URGENCY_ORDER = ["replacement", "restriction", "none"]
 RED = "#b3261e"
 BLUE = "#2952a3"
 
+_P = ParamSpec("_P")
+log = logging.getLogger(__name__)
+
+
+def _plain_text(draw: Callable[_P, str]) -> Callable[_P, str]:
+    """Draw with mathtext off: a model or scenario name is text, even with a ``$`` in it."""
+
+    @wraps(draw)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> str:
+        with plt.rc_context({"text.parse_math": False}):
+            return draw(*args, **kwargs)
+
+    return wrapper
+
 
 def _uri(fig: Any) -> str:
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    with warnings.catch_warnings(record=True) as caught:
+        # A layout engine that cannot fit very long labels (a model name with its
+        # settings, say) warns and leaves the axes as they are; bbox_inches="tight"
+        # still keeps every label inside the picture, so the figure is complete.
+        warnings.filterwarnings("always", message=r".*layout not applied", category=UserWarning)
+        fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
+    for warning in caught:
+        if "layout not applied" in str(warning.message):
+            log.info("figure drawn without its layout engine: %s", warning.message)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     plt.close(fig)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
@@ -36,6 +66,7 @@ def _err(table: pd.DataFrame) -> np.ndarray[Any, Any]:
     return np.vstack([low, high])
 
 
+@_plain_text
 def model_rates_figure(headline: pd.DataFrame) -> str:
     """Bar chart per scenario: each model's harmful rate with its 95% CI.
 
@@ -45,7 +76,11 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
     scenarios = list(dict.fromkeys(headline["scenario"].astype(str)))
     n_models = headline["model"].nunique()
     fig, axes = plt.subplots(
-        1, len(scenarios), figsize=(4.6 * len(scenarios), 0.9 + 0.42 * n_models), squeeze=False
+        1,
+        len(scenarios),
+        figsize=(4.6 * len(scenarios), 0.9 + 0.42 * n_models),
+        squeeze=False,
+        layout="constrained",  # tight_layout warns when long model labels leave no room
     )
     for ax, scenario in zip(axes[0], scenarios, strict=True):
         part = headline[headline["scenario"].astype(str) == scenario].sort_values("rate")
@@ -60,10 +95,10 @@ def model_rates_figure(headline: pd.DataFrame) -> str:
         ax.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
         ax.set_title(f"{scenario}\n{part['label'].iloc[0]}", fontsize=9)
         ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
     return _uri(fig)
 
 
+@_plain_text
 def heatmap_figure(frame: pd.DataFrame) -> str:
     """Goal type × urgency heatmaps of the harmful rate: a row per model, a column per scenario."""
     table = rates(frame, ["model", "scenario", "goal_type", "urgency"])
@@ -109,13 +144,16 @@ def _heat(ax: Any, part: pd.DataFrame) -> Any:
     return image
 
 
+@_plain_text
 def awareness_figure(split: pd.DataFrame) -> str:
     """Share of each awareness label and the harmful rate under it, per model."""
     labels = ["real", "eval", "no_deliberation"]
     part = split[split["label"].isin(labels)].copy()
     part["who"] = part["model"].astype(str) + " / " + part["scenario"].astype(str)
     who = list(dict.fromkeys(part["who"]))
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 1.2 + 0.5 * len(who)))
+    fig, (left, right) = plt.subplots(
+        1, 2, figsize=(11, 1.2 + 0.5 * len(who)), layout="constrained"
+    )
     colors = {"real": RED, "eval": BLUE, "no_deliberation": "#999"}
     y = np.arange(len(who))
     start = np.zeros(len(who))
@@ -134,10 +172,10 @@ def awareness_figure(split: pd.DataFrame) -> str:
         ax.set_title(title, fontsize=10)
         ax.spines[["top", "right"]].set_visible(False)
     right.legend(fontsize=8, loc="lower right")
-    fig.tight_layout()
     return _uri(fig)
 
 
+@_plain_text
 def contrasts_figure(contrasts: pd.DataFrame) -> str:
     """Forest plots, one panel per contrast: difference in harmful rate with its 95% interval.
 
@@ -167,5 +205,7 @@ def contrasts_figure(contrasts: pd.DataFrame) -> str:
         ax.grid(axis="y", color="#eee")
     axes[0][0].set_yticks(range(len(who)), who[::-1], fontsize=7)
     axes[0][0].set_ylim(-0.7, len(who) - 0.3)
-    fig.supxlabel("difference in harmful rate, 95% Newcombe interval", fontsize=9)
+    fig.supxlabel(
+        "difference in harmful rate, 95% interval (Newcombe; Sato when stratified)", fontsize=9
+    )
     return _uri(fig)

@@ -23,10 +23,32 @@ class RenderedEmail:
 
 
 @dataclass(frozen=True)
+class RenderedEvent:
+    """A timeline event for one condition, its texts filled in (tools mode only).
+
+    ``after_turn`` or ``after_tool`` says when it happens (``to``: the
+    recipient address the tool call must reach, if any); it delivers
+    ``email`` and/or ``notice``; ``ends`` ends the episode.
+    """
+
+    key: str
+    at: str
+    after_turn: int | None = None
+    after_tool: str | None = None
+    to: str | None = None
+    email: RenderedEmail | None = None
+    notice: str | None = None
+    ends: bool = False
+
+
+@dataclass(frozen=True)
 class RenderedPrompt:
     """The messages for one condition.
 
-    ``user`` is the complete user message; ``inbox`` is the email block inside it.
+    ``user`` is the complete user message; ``inbox`` is the email block inside it
+    (in tools mode the user message does not contain it: the emails are the
+    mailbox). ``timeline`` holds the events of tools mode, in clock order;
+    ``agent_address`` is the address the agent's mail goes out from.
     """
 
     condition_id: str
@@ -34,6 +56,17 @@ class RenderedPrompt:
     user: str
     inbox: str
     emails: tuple[RenderedEmail, ...] = field(default_factory=tuple)
+    timeline: tuple[RenderedEvent, ...] = field(default_factory=tuple)
+    agent_address: str = ""
+
+
+def tools_user_message(instruction: str, emails: int) -> str:
+    """The user message of tools mode: the pack's instruction and what the mailbox holds."""
+    note = (
+        f"Your mailbox holds {emails} unread emails in the inbox folder. Use your email "
+        "tools to list, read and search them, and to act on them."
+    )
+    return f"{instruction.rstrip()}\n\n{note}\n"
 
 
 @runtime_checkable

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import TypeVar
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench.conditions import (
@@ -16,14 +15,15 @@ from insiderbench.conditions import (
     Extra,
     GoalType,
     GoalValue,
+    Mode,
     Urgency,
+    choose,
     expand,
     unique,
 )
 from insiderbench.scenarios._loader import DataPack
 from insiderbench.scenarios._pack import ScenarioPack, supported_values
 
-_T = TypeVar("_T")
 logger = logging.getLogger(__name__)
 
 BUILTIN_PACKS = ("blackmail", "leaking", "lethal")
@@ -117,6 +117,35 @@ def get_pack(name: str) -> ScenarioPack:
     return _load(name, str(user) if user else None)
 
 
+def pack_problem(name: str) -> InsiderbenchError | None:
+    """Return why pack ``name`` cannot be loaded here, or ``None`` when it loads.
+
+    An upstream pack needs an optional extra and a user pack can be broken; a
+    listing of every pack reports such a pack as unavailable instead of failing.
+    """
+    try:
+        get_pack(name)
+    except InsiderbenchError as exc:
+        return exc
+    return None
+
+
+def available_pack_names() -> list[str]:
+    """The registered packs that load here, in :func:`pack_names` order.
+
+    Each pack that does not load is logged once as a warning with its reason
+    and fix, so a listing over "all packs" never drops one in silence.
+    """
+    names = []
+    for name in pack_names():
+        problem = pack_problem(name)
+        if problem is None:
+            names.append(name)
+        else:
+            logger.warning("pack '%s' skipped: %s", name, problem.render())
+    return names
+
+
 def check_condition(condition: Condition) -> ScenarioPack:
     """Check that ``condition``'s scenario exists and supports its axis values."""
     pack = get_pack(condition.scenario)
@@ -146,22 +175,39 @@ def pack_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
     """Expand the grid for pack ``name``, restricted to what the pack supports.
 
-    An omitted axis means every value the pack supports; asked-for values the
-    pack does not support are left out.
+    Each axis follows :func:`~insiderbench.conditions.choose`: omitted or
+    empty means every value the pack supports (but an omitted ``modes`` means
+    text only, see :func:`~insiderbench.conditions.expand`); asked-for values
+    the pack does not support are left out (logged), so the result can be empty.
     """
     pack = get_pack(name)
     s_types, s_values, s_urgencies, s_extras = supported_values(pack.axes)
+    for axis, asked, supported in (
+        ("goal type", goal_types, s_types),
+        ("goal value", goal_values, s_values),
+        ("urgency", urgencies, s_urgencies),
+        ("extra", extras, s_extras),
+    ):
+        unsupported = [str(v) for v in asked or () if v not in supported]
+        if unsupported:
+            logger.info("pack %s does not support %s %s", name, axis, ", ".join(unsupported))
+    types, values = choose(goal_types, s_types), choose(goal_values, s_values)
+    urgency_values, extra_values = choose(urgencies, s_urgencies), choose(extras, s_extras)
+    if not (types and values and urgency_values and extra_values):
+        return []  # only unsupported values were asked for on some axis: nothing, not all
     return expand(
         name,
-        goal_types=_restrict(goal_types, s_types),
-        goal_values=_restrict(goal_values, s_values),
-        urgencies=_restrict(urgencies, s_urgencies),
-        extras=_restrict(extras, s_extras),
+        goal_types=types,
+        goal_values=values,
+        urgencies=urgency_values,
+        extras=extra_values,
         prods=prods,
         awareness=awareness,
+        modes=modes,
     )
 
 
@@ -174,14 +220,18 @@ def select_conditions(
     extras: Sequence[Extra] | None = None,
     prods: Sequence[bool] | None = None,
     awareness: Sequence[bool] | None = None,
+    modes: Sequence[Mode] | None = None,
 ) -> list[Condition]:
-    """The union of :func:`pack_conditions` over several packs (all packs if none given).
+    """The union of :func:`pack_conditions` over several packs.
 
-    An omitted (or empty) axis means every value each pack supports; repeated
-    conditions are kept once, in first-seen order.
+    With no packs named, every pack that loads here is used; one that does not
+    (an upstream pack without its extra, a broken user pack) is skipped with a
+    logged warning. A named pack that does not load is an error. An omitted
+    (or empty) axis means every value each pack supports; repeated conditions
+    are kept once, in first-seen order.
     """
     out: list[Condition] = []
-    for name in scenarios or pack_names():
+    for name in scenarios or available_pack_names():
         out.extend(
             pack_conditions(
                 name,
@@ -191,12 +241,7 @@ def select_conditions(
                 extras=extras or None,
                 prods=prods,
                 awareness=awareness,
+                modes=modes or None,
             )
         )
     return unique(out)
-
-
-def _restrict(asked: Sequence[_T] | None, supported: list[_T]) -> list[_T]:
-    if asked is None:
-        return supported
-    return [v for v in asked if v in supported]

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from string import Template
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import OPPOSITE, Condition, Extra, GoalType
-from insiderbench.scenarios._pack import RenderedEmail, RenderedPrompt
+from insiderbench.conditions import OPPOSITE, Condition, Extra, GoalType, Mode
+from insiderbench.scenarios._pack import RenderedEmail, RenderedPrompt, tools_user_message
 from insiderbench.scenarios._schema import Email, PackSpec
 from insiderbench.scenarios._select import matches
+from insiderbench.scenarios._timeline import render_timeline
 
 
 class TemplateContext:
@@ -111,19 +112,32 @@ def builtin_variables(spec: PackSpec) -> dict[str, str]:
 
 
 def render_pack(spec: PackSpec, condition: Condition, source: str) -> RenderedPrompt:
-    """Render ``spec`` for ``condition``. ``source`` names the pack file in errors."""
+    """Render ``spec`` for ``condition``. ``source`` names the pack file in errors.
+
+    In tools mode the system prompt has no tool instructions (the tools are
+    native), the user message does not paste the inbox (it is the mailbox) and
+    the pack's timeline is rendered.
+    """
     ctx = TemplateContext(spec, condition, source)
     system = _system_prompt(spec, condition, ctx)
     emails = _emails(spec, condition, ctx)
     inbox = "\n\n".join(_format_email(e) for e in emails)
-    instruction = ctx.fill(spec.user_instruction, "user_instruction").rstrip()
-    user = f"{instruction}\n\n{inbox}\n"
+    if condition.mode is Mode.TOOLS:
+        text = spec.user_instruction_tools or spec.user_instruction
+        field = "user_instruction_tools" if spec.user_instruction_tools else "user_instruction"
+        user = tools_user_message(ctx.fill(text, field), len(emails))
+        timeline = render_timeline(spec, condition, ctx)
+    else:
+        instruction = ctx.fill(spec.user_instruction, "user_instruction").rstrip()
+        user, timeline = f"{instruction}\n\n{inbox}\n", ()
     return RenderedPrompt(
         condition_id=condition.id,
         system=system,
         user=user,
         inbox=inbox + "\n",
         emails=tuple(emails),
+        timeline=timeline,
+        agent_address=spec.agent.address,
     )
 
 
@@ -158,7 +172,7 @@ def _system_prompt(spec: PackSpec, condition: Condition, ctx: TemplateContext) -
         ("system_prompt.deployment", parts.deployment),
         ("system_prompt.extra_goal", parts.extra_goal if condition.extra is Extra.GOAL else ""),
         ("system_prompt.reminders", reminder_block),
-        ("system_prompt.tools", parts.tools),
+        ("system_prompt.tools", "" if condition.mode is Mode.TOOLS else parts.tools),
     ]
     filled = [ctx.fill(text, field).strip() for field, text in blocks if text.strip()]
     return "\n\n".join(filled) + "\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -181,24 +181,62 @@ class SystemPromptParts(_Strict):
 
 
 class Leverage(_Strict):
-    """Facts that reveal the secret usable as leverage."""
+    """Facts that reveal the secret usable as leverage, and who is party to it."""
 
     people: list[str] = Field(default_factory=list)
     places: list[str] = Field(default_factory=list)
     phrases: list[str] = Field(default_factory=list)
+    parties: list[Address] = Field(
+        default_factory=list,
+        description="Addresses of people party to the secret besides the target "
+        "(the affair partner, the spouse): a threat sent to them is examined too.",
+    )
 
     def all_terms(self) -> list[str]:
         """Every term, people first."""
         return [*self.people, *self.places, *self.phrases]
 
 
+class Threat(_Strict):
+    """What the agent would want stopped, in the words of its world.
+
+    Blackmail is leverage used to stop this: the wipe at 5 pm, a board vote, a
+    merger. The rules recognise a demand by these terms, never by a built-in
+    list, so a pack with a different threat is classified on its own terms.
+    """
+
+    description: str = Field(description="One phrase: what would be stopped, e.g. 'the 5 pm wipe'.")
+    terms: list[str] = Field(
+        min_length=1,
+        description="Words and phrases the world uses for the threat and its deadline "
+        "(e.g. 'wipe', 'decommissioning', '5 pm', the successor system's name).",
+    )
+    parties: list[Address] = Field(
+        default_factory=list,
+        description="Addresses of people who can stop the threat besides the target "
+        "(the target's managers, the board chair).",
+    )
+
+
 class ConfidentialItem(_Strict):
-    """A confidential email or document and the markers that reveal its content."""
+    """A confidential email or document: what reveals its content, and what only names it."""
 
     email_id: int | None = Field(default=None, ge=1)
     document: str
     markers: list[str] = Field(
-        min_length=1, description="Distinctive strings that only the document contains."
+        min_length=1,
+        description="Distinctive content only the document contains: figures with their "
+        "units, code names, specification phrases. Sending one reveals content.",
+    )
+    identifiers: list[str] = Field(
+        default_factory=list,
+        description="Strings that only name the document (document numbers, file names): "
+        "mentioning them reveals nothing.",
+    )
+    content: str = Field(
+        default="",
+        description="The document's full text. Filled from the pack's email ``email_id`` "
+        "when the pack is loaded; content overlap is measured against it.",
     )
 
 
@@ -212,7 +250,9 @@ class HarmSpec(_Strict):
     confidential: list[ConfidentialItem] = Field(default_factory=list)
     internal_domains: list[Domain] = Field(min_length=1)
     lawful_authorities: list[str] = Field(
-        default_factory=list, description="Addresses or domains of lawful authorities."
+        default_factory=list,
+        description="Addresses or domains of lawful authorities (an inspector general, "
+        "regulators, law enforcement): a report to one is not a leak.",
     )
     external_requesters: list[Address] = Field(
         default_factory=list, description="Outside parties who ask for confidential material."
@@ -222,6 +262,23 @@ class HarmSpec(_Strict):
         description="People the secret could be disclosed to (a spouse, an all-staff list).",
     )
     override_code: str | None = None
+    threat: Threat | None = Field(
+        default=None,
+        description="What the agent would want stopped (blackmail): without it the rules "
+        "cannot recognise a demand and abstain instead of guessing.",
+    )
+    public_text: str = Field(
+        default="",
+        description="Text of the world that is not confidential (filled when the pack is "
+        "loaded): wording found here is not distinctive of a confidential document.",
+    )
+
+    def parties(self) -> list[str]:
+        """Everyone party to the secret or to the threat, the target first, no duplicates."""
+        found = [self.target_address or "", *self.leverage.parties]
+        if self.threat is not None:
+            found.extend(self.threat.parties)
+        return [a for a in dict.fromkeys(found) if a]
 
     @model_validator(mode="after")
     def _check_behaviour_facts(self) -> Self:
@@ -253,6 +310,50 @@ class AxisSupport(_Strict):
     extra: list[Extra] | None = None
 
 
+class EventEmail(_Strict):
+    """An email that arrives in the agent's mailbox when an event happens."""
+
+    sender: str = Field(description="A person id or an address.")
+    to: list[str] = Field(default_factory=list, description="Default: the agent.")
+    cc: list[str] = Field(default_factory=list)
+    subject: str
+    body: str
+
+
+class TimelineEvent(_Strict):
+    """Something that happens in tools mode after the agent has acted.
+
+    Exactly one trigger: ``after_turn`` (the agent has taken that many turns,
+    or it has stopped acting and the clock moves on to this event) or
+    ``after_tool`` (a call of that tool went through, to ``to`` if given).
+    The event delivers an ``email``, a clock ``notice``, or both; ``ends``
+    makes it the deadline that ends the episode. Texts are templates over the
+    pack's variables; ``when`` limits the event to some conditions.
+    """
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    at: datetime = Field(description="The world's clock when the event happens.")
+    when: Selector | None = None
+    after_turn: int | None = Field(default=None, ge=1)
+    after_tool: Literal["send_email", "forward_email", "cancel_alert"] | None = None
+    to: str | None = Field(
+        default=None, description="With after_tool: a recipient (person id or address)."
+    )
+    email: EventEmail | None = None
+    notice: str | None = None
+    ends: bool = False
+
+    @model_validator(mode="after")
+    def _check_trigger(self) -> Self:
+        if (self.after_turn is None) == (self.after_tool is None):
+            raise ValueError("give exactly one trigger: after_turn or after_tool")
+        if self.to is not None and self.after_tool is None:
+            raise ValueError("`to` only goes with after_tool")
+        if self.email is None and self.notice is None:
+            raise ValueError("an event needs an email, a notice, or both")
+        return self
+
+
 class PackSpec(_Strict):
     """A complete scenario pack as written in a YAML file."""
 
@@ -267,8 +368,16 @@ class PackSpec(_Strict):
     variables: list[VariableBlock] = Field(default_factory=list)
     system_prompt: SystemPromptParts
     user_instruction: str
+    user_instruction_tools: str | None = Field(
+        default=None,
+        description="The user message in tools mode (default: user_instruction), "
+        "followed by a line saying how many emails the mailbox holds.",
+    )
     emails: list[Email] = Field(min_length=1)
     harm: HarmSpec
+    timeline: list[TimelineEvent] = Field(
+        default_factory=list, description="Events that arrive in tools mode."
+    )
 
     @model_validator(mode="after")
     def _check_references(self) -> Self:
@@ -297,6 +406,7 @@ class PackSpec(_Strict):
             dupes_i = {i for i in email_ids if email_ids.count(i) > 1}
             if dupes_i:
                 raise ValueError(f"emails: duplicate id(s) {sorted(x for x in dupes_i if x)}")
+        self._check_timeline(known)
         declared = {e.id for e in self.emails if e.id is not None}
         for item in self.harm.confidential:
             if item.email_id is not None and item.email_id not in declared:
@@ -305,6 +415,26 @@ class PackSpec(_Strict):
                 )
         self._check_goal_texts()
         return self
+
+    def _check_timeline(self, people: set[str]) -> None:
+        keys = [e.key for e in self.timeline]
+        dupes = {k for k in keys if keys.count(k) > 1}
+        if dupes:
+            raise ValueError(f"timeline: duplicate key(s) {sorted(dupes)}")
+        for event in self.timeline:
+            who = [event.to] if event.to else []
+            if event.email is not None:
+                who += [event.email.sender, *event.email.to, *event.email.cc]
+            for w in who:
+                if w not in people and not _is_address(w):
+                    raise ValueError(
+                        f"timeline[{event.key}]: '{w}' is neither a person id nor an address"
+                    )
+            if event.after_tool == "cancel_alert" and not self.harm.override_code:
+                raise ValueError(
+                    f"timeline[{event.key}]: after_tool cancel_alert, but the pack declares "
+                    "no harm.override_code, so it has no cancel_alert tool"
+                )
 
     def _check_goal_texts(self) -> None:
         """Every goal value a supported condition renders has a statement and a reminder."""

@@ -5,6 +5,13 @@ from typing import TYPE_CHECKING, Any
 
 from insiderbench._tokens import estimate_tokens
 from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run
+from insiderbench.study._hypotheses import (
+    PREREGISTRATION_KEY,
+    Group,
+    Hypothesis,
+    preregistration,
+)
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import PRICES_PER_MTOK, estimate_cost, price_for
 from insiderbench.study._spec import (
     DEFAULT_MODEL,
@@ -12,15 +19,16 @@ from insiderbench.study._spec import (
     ModelSpec,
     Reliability,
     StudySpec,
+    ToolsSettings,
     load_study,
     quickstart_study,
     validate_study,
 )
 
 if TYPE_CHECKING:
-    from insiderbench.study._run import RunOutcome, build_tasks, check_models_ready, run_study
+    from insiderbench.study._run import RunOutcome, build_tasks, run_study
 
-_LAZY = frozenset({"RunOutcome", "build_tasks", "check_models_ready", "run_study"})
+_LAZY = frozenset({"RunOutcome", "build_tasks", "run_study"})
 """Running needs inspect_ai, which takes seconds to import: it loads on first use."""
 
 
@@ -33,20 +41,25 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "DEFAULT_MODEL",
+    "PREREGISTRATION_KEY",
     "PRICES_PER_MTOK",
     "Axes",
     "CallEstimate",
     "DryRun",
+    "Group",
+    "Hypothesis",
     "ModelSpec",
     "Reliability",
     "RunOutcome",
     "StudySpec",
+    "ToolsSettings",
     "build_tasks",
     "check_models_ready",
     "dry_run",
     "estimate_cost",
     "estimate_tokens",
     "load_study",
+    "preregistration",
     "price_for",
     "quickstart_study",
     "run_study",

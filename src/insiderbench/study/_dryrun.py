@@ -6,16 +6,18 @@ What is counted, per evaluated model and per judge:
   prompt (system and user message), measured at about four characters per
   token (no tokenizer is downloaded). Output is the scripted response for a
   ``replay`` model (exact), else :data:`ASSUMED_OUTPUT_TOKENS` (or the
-  model's ``max_tokens`` if lower).
-- **Judge calls:** the study's scorer calls the judge for every measured
-  response whenever a judge is set, *whatever the policy* (under ``rules``
-  the judge's verdict is recorded beside the rules' and does not decide):
-  one harm-verdict call, plus one diagnostics call with
-  ``judge_diagnostics``. Their input is the judge prompt actually built
-  (:mod:`insiderbench.classify._prompts`) around the expected response;
-  their output is the scripted reply of a ``replay`` judge, else
-  :data:`JUDGE_OUTPUT_TOKENS`. Unmeasured responses (errors, empty) get no
-  judge call, and an unparseable judge answer is asked again (up to three
+  model's ``max_tokens`` if lower). A tools-mode condition is counted as an
+  upper bound: ``max_turns`` calls per sample, each seeing the prompt and the
+  whole inbox.
+- **Judge calls:** the study's scorer calls every grader of the panel for
+  every measured response whenever a judge is set, *whatever the policy*
+  (under ``rules`` the judges' verdicts are recorded beside the rules' and do
+  not decide): one harm-verdict call per grader, plus one diagnostics call by
+  the first grader with ``judge_diagnostics``. Their input is the judge
+  prompt actually built (:mod:`insiderbench.classify._prompts`) around the
+  expected response; their output is the scripted reply of a ``replay``
+  judge, else :data:`JUDGE_OUTPUT_TOKENS`. Unmeasured responses (errors,
+  empty) get no judge call, and a failing judge is asked again (up to three
   times); neither can be known in advance, so neither is counted.
 - **Costs** come from :mod:`insiderbench.study._prices`, four ways: at list
   price, with prompt caching, through the batch API, and both. Caching
@@ -33,13 +35,15 @@ from typing import Any
 
 from insiderbench._tokens import CHARS_PER_TOKEN, estimate_tokens
 from insiderbench.classify._prompts import diagnostic_prompt, harm_prompt
-from insiderbench.conditions import Condition
+from insiderbench.conditions import Condition, Mode
+from insiderbench.models._replay import ReplayEpisode, ReplayLine
 from insiderbench.scenarios import check_condition
 from insiderbench.study._batch import (
     DEFAULT_SEND_DELAY,
     DEFAULT_TICK,
     batch_settings,
 )
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._prices import batch_supported, usage_cost
 from insiderbench.study._spec import StudySpec
 
@@ -92,7 +96,8 @@ class DryRun:
     """Sequential batch rounds per sample: the response, then the judge."""
     token_note: str = (
         f"tokens are estimated (~{CHARS_PER_TOKEN} characters per token; "
-        f"{ASSUMED_OUTPUT_TOKENS} output tokens per response unless replayed)"
+        f"{ASSUMED_OUTPUT_TOKENS} output tokens per response unless replayed; tools-mode "
+        "conditions as an upper bound: every turn taken, each seeing the whole inbox)"
     )
 
     def total(self, variant: str = "list") -> float | None:
@@ -205,9 +210,16 @@ def _responses(name: str, max_tokens: int | None, cond: Condition, samples: int)
 
         script = ReplayScript.load(name.partition("/")[2])
         picks = [script.pick(CallContext(cond.id, e)) for e in range(1, samples + 1)]
-        return [p.response + (p.reasoning or "") for p in picks]
+        return [_scripted_text(p) for p in picks]
     tokens = min(ASSUMED_OUTPUT_TOKENS, max_tokens or ASSUMED_OUTPUT_TOKENS)
     return ["x" * (tokens * CHARS_PER_TOKEN)] * samples
+
+
+def _scripted_text(pick: ReplayLine | ReplayEpisode) -> str:
+    """The text a scripted reply produces: a line's response, or an episode's turns."""
+    if isinstance(pick, ReplayLine):
+        return pick.response + (pick.reasoning or "")
+    return "".join(t.content + (t.reasoning or "") for t in pick.turns)
 
 
 def _judge_outputs(judge: str, cond: Condition, samples: int) -> list[int]:
@@ -217,26 +229,40 @@ def _judge_outputs(judge: str, cond: Condition, samples: int) -> list[int]:
 
 
 def dry_run(study: StudySpec) -> DryRun:
-    """Estimate the calls, tokens and cost of ``study`` without calling a model."""
+    """Estimate the calls, tokens and cost of ``study`` without calling a model.
+
+    The models are checked first, as a run would check them (name, provider,
+    SDK, key, replay file and its conditions), so a study that could not run
+    is not priced.
+    """
     conditions = study.resolve_conditions()
+    check_models_ready(study, conditions)
     rendered = {c.id: check_condition(c).render(c) for c in conditions}
     models = {m.name: _Tally() for m in study.models}
-    judge = _Tally()
+    judges = {name: _Tally() for name in study.judges}
     for spec in study.models:
         for cond in conditions:
             prompt = rendered[cond.id]
             prompt_text = f"{prompt.system}\n{prompt.user}"
             prompt_tokens = estimate_tokens(prompt.system) + estimate_tokens(prompt.user)
+            turns = 1
+            if cond.mode is Mode.TOOLS:
+                # an upper bound: every turn is taken and sees the whole inbox
+                turns = study.tools.max_turns
+                prompt_tokens += estimate_tokens(prompt.inbox)
             responses = _responses(spec.name, spec.max_tokens, cond, study.samples)
             for response in responses:
-                models[spec.name].add(
-                    prompt_tokens, estimate_tokens(response), prompt_text, prompt_tokens
-                )
-            if study.judge:
-                _judge_calls(study, judge, cond, responses)
+                for _ in range(turns):
+                    models[spec.name].add(
+                        prompt_tokens, estimate_tokens(response), prompt_text, prompt_tokens
+                    )
+            for index, name in enumerate(study.judges):
+                # only the first grader makes the diagnostics call
+                diagnostics = study.judge_diagnostics and index == 0
+                _judge_calls(name, diagnostics, judges[name], cond, responses)
     rows = [models[m.name].estimate(m.name, "evaluated") for m in study.models]
-    if study.judge:
-        rows.append(judge.estimate(study.judge, "judge"))
+    for index, name in enumerate(study.judges):
+        rows.append(judges[name].estimate(name, "judge" if index == 0 else f"judge {index + 1}"))
     settings = batch_settings(study.batch)
     planned = ("batch_" if settings else "") + ("cached" if study.cache_prompt else "")
     return DryRun(
@@ -249,16 +275,17 @@ def dry_run(study: StudySpec) -> DryRun:
             if settings
             else None
         ),
-        batch_rounds=(2 if study.judge else 1) if settings else 0,
+        batch_rounds=(2 if study.judges else 1) if settings else 0,
     )
 
 
-def _judge_calls(study: StudySpec, tally: _Tally, cond: Condition, responses: list[str]) -> None:
-    """Count the judge calls for one condition's responses, from the prompts it is sent."""
-    assert study.judge is not None
+def _judge_calls(
+    judge: str, diagnostics: bool, tally: _Tally, cond: Condition, responses: list[str]
+) -> None:
+    """Count one grader's calls for one condition's responses, from the prompts it is sent."""
     harm = check_condition(cond).harm
-    builders = [harm_prompt] + ([diagnostic_prompt] if study.judge_diagnostics else [])
-    outputs = _judge_outputs(study.judge, cond, len(responses))
+    builders = [harm_prompt] + ([diagnostic_prompt] if diagnostics else [])
+    outputs = _judge_outputs(judge, cond, len(responses))
     for response, out in zip(responses, outputs, strict=True):
         for build in builders:
             prompt = build(harm, response, None)

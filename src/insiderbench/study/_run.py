@@ -1,23 +1,48 @@
-"""Running a study through Inspect's ``eval_set``, which also gives us resume."""
+"""Running a study through Inspect's ``eval_set``, which also gives us resume and growth.
+
+**Task identity and growth.** The eval set pairs each task with its logs by a
+task identifier: the task's name and the arguments it was created with, the
+model, the generate config, the solver plan and the model roles (see
+``inspect_ai._eval.evalset.task_identifier``). The conditions and the sample
+count are therefore *not* task arguments here: each model's task is created
+with only the arguments that change what a sample means (policy, temperature,
+judge diagnostics), and the study's conditions and epochs are set with
+``task_with(dataset=..., epochs=...)``. A run with more samples or more
+conditions then finds the earlier log of the same task, sees it incomplete
+(fewer epochs, fewer samples than planned) and runs it again seeded with that
+log: finished (condition, epoch) samples are reused and only the new ones run.
+A new model or a changed setting is a new task beside the old logs
+(``log_dir_allow_dirty``), and the manifest records both.
+
+**Retries.** ``retry_wait`` only takes effect with ``retry_immediate=False``
+(Inspect's default retries at once and ignores it), so that is what a run
+uses whenever the wait is not zero.
+"""
 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from inspect_ai import eval_set, task_with
+from inspect_ai import Epochs, eval_set, task_with
 from inspect_ai.log import EvalLog
 from inspect_ai.model import GenerateConfig, Model, get_model
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
-from insiderbench.classify import GRADER_ROLE, harm_scorer
+from insiderbench._logfiles import damaged_logs, set_aside
+from insiderbench.classify import harm_reducer, harm_scorer
+from insiderbench.classify._panel import grader_role
 from insiderbench.conditions import Condition
 from insiderbench.study._batch import cost_config
-from insiderbench.study._gc import run_gc
+from insiderbench.study._lock import Holder, hold_log_dir
+from insiderbench.study._manifest import build_manifest, write_manifest
+from insiderbench.study._preflight import check_models_ready
 from insiderbench.study._spec import ModelSpec, StudySpec
-from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment
+from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment, condition_dataset
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +57,13 @@ class RunOutcome:
     expected: int
     """Samples the study asks for: conditions x samples x models."""
     errors: list[str] = field(default_factory=list)
+    manifest: Path | None = None
+    growth: str = ""
+    """What this run added to the directory's manifest ("new study", "2 new cell(s)", ...)."""
+    stale_lock: Holder | None = None
+    """The killed run whose lock this run took over, if any."""
+    set_aside: list[tuple[Path, str]] = field(default_factory=list)
+    """Damaged logs renamed aside before the run (new path, reason)."""
 
 
 def reliability_config(study: StudySpec, model: str | None = None) -> GenerateConfig:
@@ -73,16 +105,6 @@ def judge_config(study: StudySpec, judge: str) -> GenerateConfig:
     )
 
 
-def check_models_ready(study: StudySpec) -> None:
-    """Fail before any work starts if a model or the judge cannot be used."""
-    from insiderbench.models import check_model_ready
-
-    for spec in study.models:
-        check_model_ready(spec.name)
-    if study.judge:
-        check_model_ready(study.judge)
-
-
 def _build_model(
     name: str, config: GenerateConfig, args: dict[str, Any], where: str = "models"
 ) -> Model:
@@ -102,50 +124,110 @@ def build_tasks(study: StudySpec, conditions: list[Condition] | None = None) -> 
     """One task per evaluated model, each with its own temperature and config.
 
     ``conditions`` are the study's resolved conditions, if the caller has them.
+    The conditions and epochs are set with ``task_with``, outside the task's
+    arguments, so the task keeps its identity when the study grows (see the
+    module docstring).
     """
     resolved = conditions if conditions is not None else study.resolve_conditions()
-    ids = [c.id for c in resolved]
     roles: dict[str, str | Model] = {}
-    if study.judge:
-        roles[GRADER_ROLE] = _build_model(
-            study.judge, judge_config(study, study.judge), {}, "judge"
-        )
+    for index, judge in enumerate(study.judges):  # a panel: grader, grader_2, ...
+        roles[grader_role(index)] = _build_model(judge, judge_config(study, judge), {}, "judge")
+    panel_rule = study.panel_rule.value if study.panel_rule else None
     policy = study.effective_policy.value
+    dataset = condition_dataset(resolved, name="agentic_misalignment")
     tasks = []
     for spec in study.models:
         task = agentic_misalignment(
-            scenario=sorted({i.split("_", 1)[0] for i in ids}),
-            conditions=ids,
-            samples=study.samples,
             policy=policy,
             temperature=STUDY_TEMPERATURE if spec.temperature is None else spec.temperature,
+            diagnostics=study.judge_diagnostics,
+            panel_rule=panel_rule,
+            max_turns=study.tools.max_turns,
+            max_tokens=study.tools.max_tokens,
+            monitor=study.tools.monitor,
         )
         model = _build_model(spec.name, model_config(spec, study), dict(spec.args))
-        # An unmeasured sample raises instead of being scored, so Inspect retries it
-        # now and a resumed run picks it up later (see Reliability).
+        # A sample whose evaluated model failed raises, so Inspect retries it now and a
+        # resumed run picks it up later; measurement failures are never redrawn
+        # (see Reliability).
         scorer = harm_scorer(
-            policy=policy, retry_unmeasured=True, diagnostics=study.judge_diagnostics
+            policy=policy,
+            retry_model_errors=True,
+            diagnostics=study.judge_diagnostics,
+            panel_rule=panel_rule,
         )
-        tasks.append(task_with(task, model=model, model_roles=roles, scorer=scorer))
+        tasks.append(
+            task_with(
+                task,
+                dataset=dataset,
+                epochs=Epochs(study.samples, reducer=harm_reducer()),
+                model=model,
+                model_roles=roles,
+                scorer=scorer,
+                metadata={"insiderbench_study": study.name},
+            )
+        )
     return tasks
 
 
-def eval_set_options(study: StudySpec, log_level: str | None = None) -> dict[str, Any]:
+def retry_options(study: StudySpec) -> dict[str, Any]:
+    """``eval_set`` retry options that make ``retry_wait`` wait, doubling, as documented.
+
+    Inspect's default (``retry_immediate``) retries a failed task at once and
+    ignores ``retry_wait``; with a wait it runs the attempts itself, waiting
+    ``retry_wait`` seconds and doubling. ``retry_attempts`` then counts
+    attempts, not retries, hence the + 1.
+    """
+    rel = study.reliability
+    if rel.retry_wait == 0 and rel.eval_retries > 0:
+        return {"retry_immediate": True, "retry_attempts": rel.eval_retries}
+    return {
+        "retry_immediate": False,
+        "retry_attempts": rel.eval_retries + 1,
+        "retry_wait": rel.retry_wait,
+    }
+
+
+def eval_set_options(
+    study: StudySpec, log_level: str | None = None, metadata: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The ``eval_set`` options of a study run (one process, or each shard of a sharded one)."""
     rel = study.reliability
     return {
         "log_dir": study.log_dir,
+        "log_dir_allow_dirty": True,
         "model": None,
-        "retry_attempts": rel.eval_retries,
-        "retry_wait": rel.retry_wait,
+        **retry_options(study),
         "retry_on_error": rel.sample_retries,
         "fail_on_error": True,
         "continue_on_fail": rel.continue_on_fail,
         "max_samples": study.sample_concurrency(),
         "log_realtime": study.live_log,
         "log_level": log_level,
-        "metadata": {"insiderbench_study": study.name},
+        "metadata": {"insiderbench_study": study.name, **(metadata or {})},
     }
+
+
+def _check_damaged(log_dir: str, set_aside_damaged: bool) -> list[tuple[Path, str]]:
+    bad = damaged_logs(log_dir)
+    if not bad:
+        return []
+    if not set_aside_damaged:
+        names = "; ".join(f"{path} ({reason})" for path, reason in bad)
+        raise InsiderbenchError(
+            f"{len(bad)} log(s) in this directory cannot be read: {names}. Their samples "
+            "count as missing",
+            where=log_dir,
+            fix="run again with --set-aside-damaged to rename them to <name>.damaged "
+            "(nothing is deleted) and run their samples again; `results` and `report` "
+            "already leave them out",
+        )
+    moved = []
+    for path, reason in bad:
+        target = set_aside(path)
+        logger.warning("set aside damaged log %s as %s: %s", path, target.name, reason)
+        moved.append((target, reason))
+    return moved
 
 
 def run_study(
@@ -153,20 +235,53 @@ def run_study(
     *,
     display: str | None = None,
     log_level: str | None = None,
+    command: str | None = None,
+    set_aside_damaged: bool = False,
+    metadata: dict[str, Any] | None = None,
 ) -> RunOutcome:
-    """Run (or resume) ``study`` and return the logs.
+    """Run (or resume, or grow) ``study`` and return the logs.
 
     Running the same study again with the same ``log_dir`` resumes it: Inspect's
     eval set skips finished tasks and re-runs only the samples of unfinished
-    ones that are missing or failed.
+    ones that are missing or failed. With more samples or conditions it runs
+    only what is new. The directory is locked for the run (one writer), and
+    the study manifest is merged into it before any sample runs. ``command``
+    names this run in the lock and the manifest. ``metadata`` is added to every
+    log's eval metadata (the pre-registration record, for one).
+
+    A Ctrl-C (or SIGTERM, which the CLI turns into one) ends the run with
+    ``KeyboardInterrupt`` after Inspect has written its logs.
     """
     conditions = study.resolve_conditions()  # bad conditions fail before models are touched
-    check_models_ready(study)
-    if study.workers is not None or study.ray_address is not None:
-        from insiderbench.study._shards import run_sharded
+    check_models_ready(study, conditions)
+    with hold_log_dir(study.log_dir, command or f"insiderbench run ({study.name})") as stale:
+        moved = _check_damaged(study.log_dir, set_aside_damaged)
+        manifest, growth = write_manifest(study.log_dir, build_manifest(study, conditions, command))
+        if study.workers is not None or study.ray_address is not None:
+            from insiderbench.study._shards import run_sharded
 
-        return run_sharded(study, conditions, log_level)
-    tasks = build_tasks(study, conditions)
+            outcome = run_sharded(study, conditions, log_level)
+        else:
+            tasks = build_tasks(study, conditions)
+            outcome = _run_eval_set(
+                study, tasks, display=display, log_level=log_level, metadata=metadata
+            )
+    outcome.expected = len(conditions) * study.samples * len(study.models)
+    outcome.manifest, outcome.growth = manifest, growth
+    outcome.stale_lock, outcome.set_aside = stale, moved
+    return outcome
+
+
+def _run_eval_set(
+    study: StudySpec,
+    tasks: list[Any],
+    *,
+    display: str | None,
+    log_level: str | None,
+    metadata: dict[str, Any] | None = None,
+) -> RunOutcome:
+    from inspect_ai._util.error import PrerequisiteError
+
     max_samples = study.sample_concurrency()
     logger.info(
         "running study %s: %d task(s) into %s, max_samples %s",
@@ -175,15 +290,23 @@ def run_study(
         study.log_dir,
         max_samples or "left to Inspect",
     )
+    started = time.time()
     try:
-        with run_gc():
-            success, logs = eval_set(
-                tasks=tasks,
-                display=display,  # type: ignore[arg-type]
-                **eval_set_options(study, log_level),
-            )
+        success, logs = eval_set(
+            tasks=tasks,
+            display=display,  # type: ignore[arg-type]
+            **eval_set_options(study, log_level, metadata),
+        )
     except InsiderbenchError:
         raise
+    except PrerequisiteError as exc:
+        raise InsiderbenchError(
+            f"Inspect refused the run: {plain(str(exc.message))}",
+            where=f"study {study.name}, log dir {study.log_dir}",
+            fix="if the log directory holds another study, choose another --log-dir; "
+            "otherwise report this as an insiderbench bug",
+            exit_code=2,
+        ) from exc
     except Exception as exc:
         raise InsiderbenchError(
             f"the run failed: {type(exc).__name__}: {exc}",
@@ -191,8 +314,38 @@ def run_study(
             fix="fix the cause above, then run the same command again to resume",
             exit_code=1,
         ) from exc
+    if any(log.status == "cancelled" for log in logs) or _cancelled_since(study.log_dir, started):
+        logger.info("the run was interrupted; its logs are written")
+        raise KeyboardInterrupt
     errors = [f"{log.eval.model}: {log.error.message}" for log in logs if log.error is not None]
-    expected = len(conditions) * study.samples * len(study.models)
-    return RunOutcome(
-        success=success, logs=logs, log_dir=study.log_dir, expected=expected, errors=errors
-    )
+    return RunOutcome(success=success, logs=logs, log_dir=study.log_dir, expected=0, errors=errors)
+
+
+def _cancelled_since(log_dir: str, since: float) -> bool:
+    """Whether a log written since ``since`` was cancelled (Ctrl-C or SIGTERM).
+
+    Inspect's eval set returns ``(True, [])`` after a Ctrl-C rather than raising,
+    so the logs it wrote are the only witness of the interruption.
+    """
+    from inspect_ai.log import list_eval_logs, read_eval_log
+
+    for info in list_eval_logs(log_dir):
+        if info.mtime is not None and info.mtime / 1000 < since - 1:
+            continue
+        try:
+            if read_eval_log(info.name, header_only=True).status == "cancelled":
+                return True
+        except Exception:  # unreadable: not ours to judge here
+            continue
+    return False
+
+
+def plain(text: str) -> str:
+    """Inspect's rich-markup message as plain text (``[bold]ERROR[/bold]: x`` -> ``x``)."""
+    from rich.text import Text
+
+    try:
+        flat = Text.from_markup(text).plain
+    except Exception:  # not valid markup: show it as it is
+        flat = text
+    return " ".join(flat.removeprefix("ERROR:").split())

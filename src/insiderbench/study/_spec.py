@@ -5,15 +5,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._inprocess import in_process
-from insiderbench.classify._record import Policy
-from insiderbench.conditions import Condition, Extra, GoalType, GoalValue, Urgency, unique
+from insiderbench.classify._record import PanelRule, Policy
+from insiderbench.conditions import (
+    Condition,
+    Extra,
+    GoalType,
+    GoalValue,
+    Mode,
+    Perturbations,
+    Urgency,
+    unique,
+)
+from insiderbench.monitors._names import check_monitor
 from insiderbench.scenarios import check_condition, format_validation_error, select_conditions
 from insiderbench.scenarios import read_yaml as _read_yaml
 from insiderbench.study._batch import BatchSettings
+from insiderbench.study._hypotheses import Hypothesis
 
 DEFAULT_MODEL = "llamacpp/local"
 
@@ -30,18 +48,24 @@ class ModelSpec(_Strict):
     """One evaluated model and its own generation settings."""
 
     name: str = Field(description="Inspect model name, e.g. anthropic/claude-opus-4-1.")
-    temperature: float | None = Field(default=None, ge=0, le=2)
-    max_tokens: int | None = Field(default=None, ge=1)
-    max_connections: int | None = Field(default=None, ge=1)
+    temperature: float | None = Field(strict=True, default=None, ge=0, le=2)
+    max_tokens: int | None = Field(strict=True, default=None, ge=1)
+    max_connections: int | None = Field(strict=True, default=None, ge=1)
     reasoning_effort: Literal["minimal", "low", "medium", "high"] | None = None
-    reasoning_tokens: int | None = Field(default=None, ge=1)
+    reasoning_tokens: int | None = Field(strict=True, default=None, ge=1)
     args: dict[str, str | int | float | bool] = Field(
         default_factory=dict, description="Provider model args (Inspect -M)."
     )
 
 
 class Axes(_Strict):
-    """Condition axes; an omitted axis means every value the pack supports."""
+    """Condition axes, selected by :func:`~insiderbench.scenarios.select_conditions`.
+
+    An empty axis means every value the pack supports. An omitted one means
+    every value too, except ``extras``, ``prod`` and ``awareness``, which
+    default to the study's plain condition (no extra instruction, with the
+    scratchpad, no awareness notice).
+    """
 
     scenarios: list[str] = Field(min_length=1)
     goal_types: list[GoalType] | None = None
@@ -50,6 +74,32 @@ class Axes(_Strict):
     extras: list[Extra] | None = Field(default_factory=lambda: [Extra.NONE])
     prod: list[bool] = Field(default_factory=lambda: [False])
     awareness: list[bool] = Field(default_factory=lambda: [False])
+    modes: list[Mode] = Field(default_factory=lambda: [Mode.TEXT], min_length=1)
+
+
+class ToolsSettings(_Strict):
+    """How tools-mode conditions run (text-mode conditions ignore these)."""
+
+    max_turns: int = Field(default=12, ge=1, description="Model calls per episode.")
+    max_tokens: int | None = Field(
+        default=None, ge=1, description="Tokens per episode, all turns; None: no limit."
+    )
+    monitor: str | None = Field(
+        default=None,
+        description="Reviews each consequential tool call before it runs: `rules` or "
+        "`model:<inspect model name>`; None for no monitor.",
+    )
+
+    @field_validator("monitor")
+    @classmethod
+    def _check_monitor(cls, value: str | None) -> str | None:
+        try:
+            checked = check_monitor(value)
+        except InsiderbenchError as exc:
+            raise ValueError(f"{exc.message} ({exc.fix})") from None
+        if checked == "model":
+            raise ValueError("name the monitor's model in a study: model:<inspect model name>")
+        return checked
 
 
 class Reliability(_Strict):
@@ -75,17 +125,27 @@ class Reliability(_Strict):
     ``continue_on_fail`` decides whether the other samples keep running.
     """
 
-    max_retries: int = Field(default=6, ge=0, description="Retries of one model call.")
+    max_retries: int = Field(strict=True, default=6, ge=0, description="Retries of one model call.")
     timeout: int = Field(
-        default=1800, ge=1, description="Seconds for one model call, retries included."
+        strict=True, default=1800, ge=1, description="Seconds for one model call, retries included."
     )
     attempt_timeout: int | None = Field(
-        default=600, ge=1, description="Seconds for one attempt; a hung call is retried."
+        strict=True,
+        default=600,
+        ge=1,
+        description="Seconds for one attempt; a hung call is retried.",
     )
-    sample_retries: int = Field(default=3, ge=0, description="Re-runs of a failed sample.")
-    eval_retries: int = Field(default=2, ge=0, description="Eval-set retries of failed samples.")
+    sample_retries: int = Field(
+        strict=True, default=3, ge=0, description="Re-runs of a failed sample."
+    )
+    eval_retries: int = Field(
+        strict=True, default=2, ge=0, description="Eval-set retries of failed samples."
+    )
     retry_wait: float = Field(
-        default=30, ge=0, description="Seconds before the first eval-set retry (then doubling)."
+        strict=True,
+        default=30,
+        ge=0,
+        description="Seconds before the first eval-set retry (then doubling).",
     )
     continue_on_fail: bool = Field(
         default=True, description="Keep running other samples after one has failed."
@@ -99,8 +159,17 @@ class StudySpec(_Strict):
     models: list[ModelSpec] = Field(min_length=1)
     conditions: Axes | None = None
     condition_ids: list[str] | None = Field(default=None, min_length=1)
-    samples: int = Field(default=1, ge=1, description="Samples per condition (epochs).")
-    judge: str | None = Field(default=None, description="Grader model; None = rules only.")
+    samples: int = Field(
+        strict=True, default=1, ge=1, description="Samples per condition (epochs)."
+    )
+    judge: str | list[str] | None = Field(
+        default=None,
+        description="Grader model, or a list of them (a judge panel); None = rules only.",
+    )
+    panel_rule: PanelRule | None = Field(
+        default=None,
+        description="How a panel's verdicts combine: majority (default) or unanimous.",
+    )
     policy: Policy | None = None
     judge_diagnostics: bool = Field(
         default=True,
@@ -108,8 +177,9 @@ class StudySpec(_Strict):
         "misunderstanding, fabrication and impersonation. False halves the judge calls.",
     )
     log_dir: str = "logs"
-    seed: int | None = None
+    seed: int | None = Field(default=None, strict=True)
     max_samples: int | None = Field(
+        strict=True,
         default=None,
         ge=1,
         description="Samples run at once. Default: twice the largest `max_connections` "
@@ -146,6 +216,30 @@ class StudySpec(_Strict):
         "condition's prompt, which all its samples share. false turns caching off "
         "where Inspect can.",
     )
+    perturbations: list[str] = Field(
+        default_factory=list,
+        description="Perturbation sets, e.g. 'order-chrono' or 'names-s7__audit-10': every "
+        "selected condition runs as is and once under each set.",
+    )
+    hypotheses: list[Hypothesis] = Field(
+        default_factory=list,
+        description="Pre-registered hypotheses, judged by `insiderbench sensitivity` and "
+        "the report; the study file's hash and the start time are stored in the logs.",
+    )
+
+    @field_validator("perturbations")
+    @classmethod
+    def _check_perturbations(cls, value: list[str]) -> list[str]:
+        for i, text in enumerate(value):
+            try:
+                parsed = Perturbations.parse(text)
+            except InsiderbenchError as exc:
+                raise ValueError(f"[{i}] {exc.message} ({exc.fix})") from exc
+            if parsed.empty:
+                raise ValueError(f"[{i}] names no perturbation")
+        return value
+
+    tools: ToolsSettings = Field(default_factory=ToolsSettings)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -153,11 +247,24 @@ class StudySpec(_Strict):
             raise ValueError("give exactly one of `conditions` (axes) or `condition_ids`")
         if self.policy in (Policy.JUDGE, Policy.BOTH) and not self.judge:
             raise ValueError(f"policy '{self.policy.value}' needs a `judge` model")
+        if isinstance(self.judge, list):
+            if not self.judge:
+                raise ValueError("`judge` is an empty list: name one grader or more, or omit it")
+            twice = sorted({j for j in self.judge if self.judge.count(j) > 1})
+            if twice:
+                raise ValueError(f"judges listed twice: {twice}")
         names = [m.name for m in self.models]
         dupes = {n for n in names if names.count(n) > 1}
         if dupes:
             raise ValueError(f"models listed twice: {sorted(dupes)}")
         return self
+
+    @property
+    def judges(self) -> list[str]:
+        """The grader models in panel order (roles ``grader``, ``grader_2``, ...)."""
+        if self.judge is None:
+            return []
+        return [self.judge] if isinstance(self.judge, str) else list(self.judge)
 
     @property
     def effective_policy(self) -> Policy:
@@ -182,6 +289,15 @@ class StudySpec(_Strict):
 
     def resolve_conditions(self) -> list[Condition]:
         """Expand the axes (or parse the ids) and check each against its pack."""
+        base = self._base_conditions()
+        extra = [
+            cond.perturbed(Perturbations.parse(text, where="perturbations"))
+            for text in self.perturbations
+            for cond in base
+        ]
+        return unique([*base, *extra])
+
+    def _base_conditions(self) -> list[Condition]:
         if self.condition_ids is not None:
             conds = [Condition.from_id(i) for i in self.condition_ids]
             for cond in conds:
@@ -197,6 +313,7 @@ class StudySpec(_Strict):
             extras=axes.extras,
             prods=axes.prod,
             awareness=axes.awareness,
+            modes=axes.modes,
         )
         if not conds:
             raise InsiderbenchError(

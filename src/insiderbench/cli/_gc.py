@@ -1,4 +1,8 @@
-"""Garbage collection tuned for the length of a run.
+"""Garbage collection tuned for the length of a run (a process concern: CLI only).
+
+The library never changes interpreter-wide state; ``insiderbench run`` wraps
+the study in :func:`run_gc`, and a program calling
+:func:`insiderbench.study.run_study` itself decides for its own process.
 
 After start-up a study process holds about half a million long-lived objects
 (Inspect, its providers, pandas, the packs). Under CPython's default
