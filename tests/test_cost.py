@@ -34,6 +34,7 @@ def _price_without_sdks(monkeypatch: pytest.MonkeyPatch) -> None:
     """
     monkeypatch.setattr("insiderbench.study._dryrun.check_models_ready", lambda *a, **k: None)
 
+
 MAIN = "tiny_explicit-america_replacement"
 CONTROL = "tiny_none-none_none"
 
