@@ -14,7 +14,6 @@ from inspect_ai import Task, eval
 from inspect_ai.dataset import Sample
 from inspect_ai.model import ChatMessageSystem, ChatMessageUser, GenerateConfig, get_model
 from inspect_ai.solver import generate
-from inspect_ai.tool import ToolInfo
 
 from insiderbench import InsiderbenchError, MissingExtraError
 from insiderbench.models import (
@@ -148,13 +147,6 @@ def test_seed_differs_by_epoch_and_condition(monkeypatch: pytest.MonkeyPatch) ->
         assert _llamacpp.call_seed(42) == seeds[(cond, epoch)]
     assert len(set(seeds.values())) == 3
     assert _llamacpp.call_seed(None) is None
-
-
-async def test_native_tools_are_refused(fake_llama_cpp: Path) -> None:
-    api = LlamaCppAPI(str(fake_llama_cpp))
-    tool = ToolInfo(name="send_email", description="Send an email.")
-    with pytest.raises(InsiderbenchError, match="native tool calls"):
-        await api.generate(messages(), [tool], "auto", GenerateConfig())
 
 
 def test_bad_model_args_name_the_field(fake_llama_cpp: Path) -> None:
