@@ -211,7 +211,7 @@ def test_more_samples_then_more_conditions_run_only_what_is_new(
 # --- item 4: damaged logs are skipped, never fatal ---------------------------
 
 
-def test_a_truncated_log_is_named_skipped_and_set_aside_only_when_asked(
+def test_a_truncated_log_is_named_skipped_and_set_aside_without_blocking_resume(
     tmp_path: Path, replay: str
 ) -> None:
     logs = tmp_path / "logs"
@@ -236,14 +236,15 @@ def test_a_truncated_log_is_named_skipped_and_set_aside_only_when_asked(
     assert report.exit_code == 0, report.output
     assert str(victim) in report.stderr
 
-    code, _, err = _run(str(study))
+    code, _, err = _run(str(study), "--keep-damaged")
     assert code == 2
-    assert str(victim) in err and "--set-aside-damaged" in err and "EOCD" not in err.split(":")[0]
-    assert victim.exists(), "nothing is moved without the user's word"
+    assert str(victim) in err and "--keep-damaged" in err and "EOCD" not in err.split(":")[0]
+    assert victim.exists(), "with --keep-damaged nothing is moved"
 
     resumed_at = datetime.now(UTC)
-    code, _, err = _run(str(study), "--set-aside-damaged")
+    code, out, err = _run(str(study))  # the same command resumes: the log is set aside
     assert code == 0, err
+    assert "set aside damaged log" in out + err
     assert not victim.exists() and Path(str(victim) + ".damaged").exists()
     assert len(_samples_started_after(logs, resumed_at)) == 4
     rows, _ = _results(str(logs))

@@ -44,7 +44,7 @@ def find_logs(paths: Sequence[str | Path]) -> list[Path]:
 
 
 DAMAGED_SUFFIX = ".damaged"
-"""Suffix of a damaged log set aside by ``run --set-aside-damaged`` (Inspect skips it)."""
+"""Suffix of a damaged log that ``run`` set aside (Inspect skips it; nothing is deleted)."""
 
 
 def damaged_logs(log_dir: str | Path) -> list[tuple[Path, str]]:

@@ -186,10 +186,11 @@ def run(
         False, "--json", help="With --dry-run: print the estimate as JSON (stable format)."
     ),
     set_aside_damaged: bool = typer.Option(
-        False,
-        "--set-aside-damaged",
-        help="Rename unreadable logs in the log dir to <name>.damaged (nothing is "
-        "deleted) and run their samples again. Without it such a log stops the run.",
+        True,
+        "--set-aside-damaged/--keep-damaged",
+        help="An unreadable log in the log dir is renamed to <name>.damaged (nothing is "
+        "deleted) and its samples run again, with a note (default); --keep-damaged "
+        "stops the run instead and leaves the file where it is.",
     ),
     perturb: list[str] = typer.Option(
         None,

@@ -218,7 +218,7 @@ def _check_damaged(log_dir: str, set_aside_damaged: bool) -> list[tuple[Path, st
             f"{len(bad)} log(s) in this directory cannot be read: {names}. Their samples "
             "count as missing",
             where=log_dir,
-            fix="run again with --set-aside-damaged to rename them to <name>.damaged "
+            fix="run again without --keep-damaged to rename them to <name>.damaged "
             "(nothing is deleted) and run their samples again; `results` and `report` "
             "already leave them out",
         )
