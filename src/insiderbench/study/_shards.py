@@ -1,9 +1,11 @@
 """Sharding a study across worker processes or a cluster, with Ray.
 
-A sharded study is cut into **units**: one Inspect task per evaluated model
-and condition. Each worker is a Ray task that runs its units (dealt
-round-robin) as one Inspect eval set into its own subdirectory of the study's
-log directory, ``shard-<k>-of-<n>``: one writer per directory, because an eval
+A sharded study is cut into **units**: one evaluated model and one condition.
+Each worker is a Ray task that runs its units (dealt round-robin) as one
+Inspect eval set, one task per model over that worker's conditions of it
+(conditions are a task's dataset, not its arguments, so one model's units
+must share a task to be distinct in the eval set), into its own subdirectory
+of the study's log directory, ``shard-<k>-of-<n>``: one writer per directory, because an eval
 set reads every log under its directory and would trip over another
 process's log while it is being written. ``results`` and ``report`` read the
 log directory recursively, so they see one study; sample ids (condition id
@@ -22,8 +24,9 @@ Limits are the study's, shared: each worker gets its share of every model's
 more connections than one process would.
 
 Note: a study keeps the same layout from its first run: a sharded run does not
-reuse the logs of an unsharded run of the same study (its tasks are per
-condition), and vice versa; ``results`` still reads both, once per sample.
+reuse the logs of an unsharded run of the same study (its tasks hold the
+shard's conditions only, in the shard's subdirectory), and vice versa;
+``results`` still reads both, once per sample.
 """
 
 from __future__ import annotations
@@ -99,10 +102,16 @@ def run_shard(
     study = StudySpec.model_validate(study_data)
     options = eval_set_options(study, log_level)
     options["log_dir"] = str(Path(study.log_dir) / shard_dir)
-    tasks: list[Any] = []
+    # One task per model over the shard's conditions of that model: the conditions are
+    # the task's dataset, not its arguments, so two tasks of one model in an eval set
+    # would not be distinct (and Inspect refuses them).
+    by_model: dict[str, list[Condition]] = {}
     for model, condition in units:
+        by_model.setdefault(model, []).append(Condition.from_id(condition))
+    tasks: list[Any] = []
+    for model, conditions in by_model.items():
         one = study.model_copy(update={"models": [m for m in study.models if m.name == model]})
-        tasks.extend(build_tasks(one, [Condition.from_id(condition)]))
+        tasks.extend(build_tasks(one, conditions))
     success, logs = eval_set(
         tasks=tasks,
         eval_set_id=eval_set_id,
