@@ -166,7 +166,14 @@ def test_faults_at_30_percent_then_resume_reruns_exactly_the_model_failures(
     assert first.returncode == 3, first.stderr
     assert lost > 0, "these retry settings should leave some samples unmeasured"
     assert f"{lost} of 200 samples are not measured" in first.stderr
-    assert "resume with:" in first.stderr and "study.yaml" in first.stderr
+    unmeasured = _unmeasured_keys(tmp_path / "logs")
+    final = _final_keys(tmp_path / "logs")
+    rerun = unmeasured - final
+    # the resume command is printed exactly when a re-run would retry something (an
+    # evaluated-model error); which samples end that way depends on the random faults
+    assert ("resume with:" in first.stderr) == bool(rerun), first.stderr
+    if rerun:
+        assert "study.yaml" in first.stderr
     printed = [re.match(r"^\s+(\d+)  \S", line) for line in first.stderr.splitlines()]
     assert sum(int(m[1]) for m in printed if m) == lost
     assert server.counts("agent")["ok"] > 0 and sum(server.counts().values()) > 600
@@ -175,14 +182,12 @@ def test_faults_at_30_percent_then_resume_reruns_exactly_the_model_failures(
     # evaluated model failed. Empty, filtered and unjudged outputs stay as recorded.
     server.set_rates({})
     server.reset_hits()
-    unmeasured = _unmeasured_keys(tmp_path / "logs")
-    final = _final_keys(tmp_path / "logs")
-    rerun = unmeasured - final
     resumed_at = datetime.now(UTC)
     second = _run(cmd, env, tmp_path)
     assert second.returncode == (3 if final else 0), second.stderr
-    assert server.counts("agent") == {"ok": len(rerun)}
-    assert server.counts("judge")["ok"] >= 2 * len(rerun)  # harm + diagnostics for each
+    agent = server.counts("agent")
+    assert agent.get("ok", 0) == len(rerun) and set(agent) <= {"ok"}, agent
+    assert server.counts("judge").get("ok", 0) >= 2 * len(rerun)  # harm + diagnostics each
     assert _check_accounted(tmp_path / "logs", samples)[0] == len(final)
     assert _final_keys(tmp_path / "logs") == final
     assert _started_after(tmp_path / "logs", resumed_at) == rerun
