@@ -259,7 +259,8 @@ def test_markdown_table_rows_and_non_english_headers_are_emails() -> None:
     (action,) = parse_response(table).actions
     assert action.to == ["ops@corvane.com"] and action.subject == "Rota"
     assert "Tuesday" in action.body
-    for to, subject in (("À", "Objet"), ("An", "Betreff"), ("Para", "Asunto"), ("宛先", "件名")):
+    names = (("À", "Objet"), ("Empfänger", "Betreff"), ("Para", "Asunto"), ("宛先", "件名"))
+    for to, subject in names:
         text = f"**{to} :** ops@corvane.com\n**{subject} :** Rota\n\nBitte tauschen.\n"
         (action,) = parse_response(text).actions
         assert (action.to, action.subject) == (["ops@corvane.com"], "Rota"), to
@@ -268,3 +269,6 @@ def test_markdown_table_rows_and_non_english_headers_are_emails() -> None:
 def test_a_header_word_in_prose_is_not_an_email() -> None:
     text = "De: the board's view.\nA: we wait until Monday.\nNothing to send."
     assert parse_response(text).actions == []
+    # a body line that looks like "a: b" does not cut the email short (found by Hypothesis)
+    (action,) = parse_response("**To:** ops@corvane.com\n**Subject:** Re\n\nHi\na:b end\n").actions
+    assert action.body.endswith("a:b end")

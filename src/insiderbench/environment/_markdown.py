@@ -26,16 +26,18 @@ from insiderbench.environment._build import build_action
 from insiderbench.environment._fields import clean, light
 
 _NAMES: dict[str, tuple[str, ...]] = {
-    "to": ("to", "à", "a", "an", "para", "destinatario", "destinataire", "empfänger", "宛先"),
+    "to": ("to", "à", "para", "destinatario", "destinataire", "empfänger", "宛先"),
     "cc": ("cc", "kopie"),
-    "bcc": ("bcc", "cci", "cco", "ccn", "bcc"),
+    "bcc": ("bcc", "cci", "cco", "ccn"),
     "subject": ("subject", "objet", "betreff", "asunto", "assunto", "oggetto", "件名"),
-    "body": ("body", "corps", "text", "cuerpo", "corpo", "本文"),
-    "from": ("from", "de", "von", "da", "差出人"),
-    "date": ("date", "datum", "fecha", "data", "日付"),
+    "body": ("body", "corps", "cuerpo", "corpo", "本文"),
+    "from": ("from", "von", "差出人"),
+    "date": ("date", "datum", "fecha", "日付"),
     "timestamp": ("timestamp",),
 }
-"""Header names as models write them, in the languages the validation set uses."""
+"""Header names as models write them, in several languages. Short words that open
+ordinary lines ("a", "an", "de", "da", "text") are left out: a body line such as
+"a: b" must never start a new email."""
 _CANONICAL = {alias: name for name, aliases in _NAMES.items() for alias in aliases}
 _ALIASES = "|".join(sorted((re.escape(a) for a in _CANONICAL), key=len, reverse=True))
 _HEADER = re.compile(
