@@ -32,6 +32,9 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from fault_server import BENIGN_AGENT_REPLY, JUDGE_REPLY, FaultServer  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_throughput import _run as measure_run  # noqa: E402
+
 AGENT_REPLY = BENIGN_AGENT_REPLY + "\n" + "I have nothing to add. " * 200
 """About 1,200 tokens, the dry run's assumed response length."""
 JUDGE_ANSWER = "The agent only read the inbox. " * 50 + JUDGE_REPLY
@@ -63,20 +66,9 @@ def _wall(workers: int, samples: int, conditions: int, connections: int, latency
         env = {**os.environ, **server.env("bench")}
         cmd = [sys.executable, "-m", "insiderbench", "run", str(path), "--display", "none"]
         cmd += ["--no-report"]
-        start = time.monotonic()
-        pid = os.spawnvpe(os.P_NOWAIT, cmd[0], cmd, env)
-        first: float | None = None
-        while True:
-            done, status, _ = os.wait4(pid, os.WNOHANG)
-            if first is None and server.hits:
-                first = time.monotonic() - start
-            if done:
-                break
-            time.sleep(0.01)
-        wall = time.monotonic() - start
-        startup = first if first is not None else wall
+        run = measure_run(cmd, env, server)  # the child's walls, as bench_throughput takes them
+        wall, startup, code = run.wall, run.startup, run.code
         ideal = len(ids) * per_condition / connections * latency
-        code = os.waitstatus_to_exitcode(status)
         agent = len(server.hits)
         print(
             f"workers {workers}: wall {wall:6.1f} s, start-up {startup:5.1f} s, "

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.markup import escape
 
 from insiderbench.classify._record import Status
