@@ -42,6 +42,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from insiderbench._errors import InsiderbenchError, MissingExtraError, validation_problems
 from insiderbench.models._affinity import AffinityScheduler
 from insiderbench.models._context import current_call_context
+from insiderbench.models._cpu_probe import extra_buffers, extra_buffers_usable
 from insiderbench.models._local import ensure_default_model
 from insiderbench.models._toolcalls import chat_messages, parse_tool_calls, tool_specs
 
@@ -132,12 +133,13 @@ def load_engine(path: Path, args: LlamaCppArgs) -> _Engine:
             llama_cpp = require_llama_cpp()
             logger.info("loading %s (n_ctx=%d)", path, args.n_ctx)
             started = time.perf_counter()
-            llama = llama_cpp.Llama(
-                model_path=str(path),
-                n_ctx=args.n_ctx,
-                n_threads=args.n_threads,
-                verbose=args.verbose,
-            )
+            with extra_buffers(llama_cpp, extra_buffers_usable(llama_cpp, path)):
+                llama = llama_cpp.Llama(
+                    model_path=str(path),
+                    n_ctx=args.n_ctx,
+                    n_threads=args.n_threads,
+                    verbose=args.verbose,
+                )
             logger.info("loaded %s in %.1f s", path.name, time.perf_counter() - started)
             engine = _Engine(llama=llama, path=path, thread_lock=threading.Lock())
             _engines[key] = engine
