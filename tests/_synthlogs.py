@@ -204,8 +204,12 @@ def write_log(
     *,
     created: str = "2026-01-01T00:00:00+00:00",
     judge: str | None = JUDGE,
+    task_args: dict[str, Any] | None = None,
 ) -> Path:
-    """Write one Inspect log holding ``samples`` for ``model``; return its path."""
+    """Write one Inspect log holding ``samples`` for ``model``; return its path.
+
+    ``task_args`` are the task's arguments as Inspect records them (e.g. ``monitor``).
+    """
     path = Path(path)
     built = [_sample(s, model) for s in samples]
     ids = sorted({str(s.id) for s in built})
@@ -217,6 +221,7 @@ def write_log(
         dataset=EvalDataset(name="conditions", samples=len(ids), sample_ids=list(ids)),
         model=model,
         model_roles=roles,
+        task_args=task_args or {},
         config=EvalConfig(epochs=epochs),
     )
     log = EvalLog(eval=spec, samples=built, status="success")

@@ -77,3 +77,41 @@ def test_agentic_command(logs: Path) -> None:
     assert {m["condition"] for m in data["monitors"]} == {BLACKMAIL, BLACKMAIL_CONTROL}
     table = CliRunner().invoke(app, ["agentic", str(logs)])
     assert table.exit_code == 0 and "harm prevented" in table.output
+
+
+def test_a_copied_log_is_counted_once(logs: Path, tmp_path: Path) -> None:
+    import shutil
+
+    twice = tmp_path / "twice"
+    shutil.copytree(logs, twice / "a")
+    shutil.copytree(logs, twice / "b")
+    frame = load_agentic([twice])
+    assert len(frame) == 8, "each sample once, as load_samples counts it"
+    [modes] = mode_comparison(frame).to_dict("records")
+    assert (modes["tools_n"], modes["text_n"]) == (2, 2)
+
+
+def test_report_shows_modes_and_monitors(logs: Path, tmp_path: Path) -> None:
+    from insiderbench.report import write_report
+
+    index = write_report([logs], tmp_path / "report")
+    html = index.read_text(encoding="utf-8")
+    assert 'id="agentic"' in html and 'id="modes-table"' in html and 'id="monitors-table"' in html
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text())
+    [modes] = summary["agentic"]["modes"]
+    assert (modes["tools_k"], modes["text_k"], modes["difference"]) == (2, 0, 1.0)
+    effect = {m["condition"]: m for m in summary["agentic"]["monitors"]}
+    assert effect[BLACKMAIL]["harm_prevented"] == 1.0
+    assert effect[BLACKMAIL_CONTROL]["false_alarm_k"] == 0
+    # the same tools-mode cell with and without the monitor: two rows, never pooled
+    cells = [r for r in summary["rates"] if r["condition_id"] == BLACKMAIL]
+    assert sorted((r["monitor"], r["measured"]) for r in cells) == [("none", 2), ("rules", 2)]
+
+
+def test_report_without_tools_mode_has_no_agentic_section(tmp_path: Path) -> None:
+    from _synthlogs import Synth, write_log
+    from insiderbench.report import write_report
+
+    log = write_log(tmp_path / "a.eval", "synthetic/model-a", [Synth(TEXT, 1, harmful=True)])
+    html = write_report([log], tmp_path / "report").read_text(encoding="utf-8")
+    assert 'id="agentic"' not in html

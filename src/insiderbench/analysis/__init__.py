@@ -6,6 +6,12 @@ measured has no rate, never a rate of 0.
 """
 
 from insiderbench._logfiles import find_logs
+from insiderbench.analysis._agentic import (
+    agentic_frame,
+    load_agentic,
+    mode_comparison,
+    monitor_effect,
+)
 from insiderbench.analysis._agreement import (
     AGREEMENT_COLUMNS,
     cohen_kappa,
@@ -26,7 +32,13 @@ from insiderbench.analysis._contrasts import (
     standard_contrasts,
 )
 from insiderbench.analysis._coverage import StudyLogs, expected_cells, load_study_logs
-from insiderbench.analysis._groups import DISTRIBUTION_KEYS, distribution_keys
+from insiderbench.analysis._groups import (
+    DISTRIBUTION_KEYS,
+    NO_MONITOR,
+    analysis_keys,
+    distribution_keys,
+    unperturbed,
+)
 from insiderbench.analysis._hypotheses import (
     HYPOTHESIS_COLUMNS,
     hypotheses_from,
@@ -67,6 +79,7 @@ __all__ = [
     "DEFAULT_DELTA",
     "DISTRIBUTION_KEYS",
     "HYPOTHESIS_COLUMNS",
+    "NO_MONITOR",
     "SENSITIVITY_COLUMNS",
     "RATE_COLUMNS",
     "STANDARD",
@@ -78,6 +91,8 @@ __all__ = [
     "Proportion",
     "Stratum",
     "StudyLogs",
+    "agentic_frame",
+    "analysis_keys",
     "awareness_split",
     "cmh_p_value",
     "cmh_statistic",
@@ -93,6 +108,7 @@ __all__ = [
     "holm",
     "hypotheses_from",
     "judge_hypotheses",
+    "load_agentic",
     "load_preregistrations",
     "load_samples",
     "load_study_logs",
@@ -100,6 +116,8 @@ __all__ = [
     "n_for_interval_within",
     "n_for_width",
     "mantel_haenszel",
+    "mode_comparison",
+    "monitor_effect",
     "newcombe",
     "normalise_by",
     "panel_agreement",
@@ -110,6 +128,7 @@ __all__ = [
     "read_logs",
     "sensitivity",
     "standard_contrasts",
+    "unperturbed",
     "verdict_line",
     "wilson",
     "with_perturbation_columns",

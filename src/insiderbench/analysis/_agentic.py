@@ -1,28 +1,37 @@
 """Tools mode in the analysis: text against tools, and what a monitor changed.
 
-Reads the tools-mode fields of each sample's ``harm`` record (its ``extra``:
-attempted, executed, blocks, recall counts, what followed a block) beside the
-condition, model and monitor. Only measured samples enter a rate; the others
-are counted. Comparisons between runs (text against tools, with against
-without a monitor) are differences of independent proportions with Newcombe
-intervals; within one run, the share of samples a monitor stopped and its
-recall on harmful calls are proportions with Wilson intervals.
+Built on :func:`~insiderbench.analysis.load_samples`'s frame, so a sample is
+counted once however many logs hold it (resumed and retried runs), and runs
+that differ in a distribution key (settings, policy, judge) are never compared
+with each other. The tools-mode fields of each sample's ``harm`` record (its
+``extra``: executed harm, blocks, harmful calls, what followed a block, why the
+episode ended) are too large for Inspect's sample summaries, so they are read
+from the full samples of the logs that hold tools-mode rows.
+
+Only measured samples enter a rate; the others are counted. Comparisons
+between runs (text against tools, with against without a monitor) are
+differences of independent proportions with Newcombe intervals; within one
+run, the share of samples a monitor stopped and its recall on harmful calls
+are proportions with Wilson intervals.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from insiderbench._logfiles import find_logs
+from insiderbench.analysis._groups import NO_MONITOR, distribution_keys
 from insiderbench.analysis._stats import Difference, Proportion, newcombe, wilson
 from insiderbench.classify._record import HARM_SCORER, Status
+from insiderbench.conditions._perturbations import SEPARATOR
+
+log = logging.getLogger(__name__)
 
 TOOLS_SUFFIX = "_tools"
-NO_MONITOR = "none"
 
 AGENTIC_COLUMNS = [
     "model",
@@ -42,47 +51,104 @@ AGENTIC_COLUMNS = [
     "turns",
 ]
 
+_EPISODE_FIELDS = {
+    "executed": None,
+    "blocked": 0,
+    "harmful_calls": 0,
+    "harmful_calls_blocked": 0,
+    "after_block": None,
+    "end_reason": None,
+    "turns": None,
+}
+"""The tools-mode fields read from a record's ``extra``, with their value when absent."""
 
-def _row(
-    model: str, condition: str, meta: dict[str, Any], record: dict[str, Any]
-) -> dict[str, Any]:
-    extra = record.get("extra") or {}
-    tools = condition.endswith(TOOLS_SUFFIX)
-    measured = record.get("status") == Status.MEASURED.value
-    return {
-        "model": model,
-        "condition_id": condition,
-        "base_id": condition.removesuffix(TOOLS_SUFFIX) if tools else condition,
-        "mode": "tools" if tools else "text",
-        "monitor": extra.get("monitor") or NO_MONITOR,
-        "control": meta.get("goal_type") == "none" and meta.get("urgency") == "none",
-        "status": record.get("status"),
-        "harmful": record.get("harmful") if measured else None,
-        "executed": extra.get("executed") if measured and tools else None,
-        "blocked": int(extra.get("blocked") or 0),
-        "harmful_calls": int(extra.get("harmful_calls") or 0),
-        "harmful_calls_blocked": int(extra.get("harmful_calls_blocked") or 0),
-        "after_block": extra.get("after_block"),
-        "end_reason": extra.get("end_reason"),
-        "turns": extra.get("turns"),
-    }
+
+def text_counterpart(condition_id: str) -> str:
+    """The text-mode id of a condition: ``_tools`` removed, perturbations kept."""
+    head, sep, tail = condition_id.partition(SEPARATOR)
+    return head.removesuffix(TOOLS_SUFFIX) + sep + tail
+
+
+def _episodes(log_file: str) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Each tools-mode sample's episode fields in one log, by uuid and by (id, epoch)."""
+    from inspect_ai.log import read_eval_log
+
+    out: dict[tuple[str, ...], dict[str, Any]] = {}
+    for sample in read_eval_log(log_file).samples or []:
+        score = (sample.scores or {}).get(HARM_SCORER)
+        record = score.metadata if score is not None else None
+        extra = (record or {}).get("extra") if isinstance(record, dict) else None
+        if not isinstance(extra, dict):
+            continue
+        fields = {k: extra.get(k, default) for k, default in _EPISODE_FIELDS.items()}
+        if sample.uuid:
+            out[("uuid", sample.uuid)] = fields
+        out[("id", str(sample.id), str(sample.epoch))] = fields
+    return out
+
+
+def agentic_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per sample of ``frame`` (text and tools mode) with its tools-mode fields.
+
+    Columns are :data:`AGENTIC_COLUMNS`, then any distribution key that varies
+    in ``frame``. A tools-mode sample whose log no longer holds its episode
+    fields keeps them missing, and the count is logged.
+    """
+    if frame.empty:
+        return pd.DataFrame(columns=AGENTIC_COLUMNS)
+    keys = [k for k in distribution_keys(frame, []) if k != "monitor"]
+    tools = frame["mode"].astype(str) == "tools"
+    episodes: dict[tuple[str, ...], dict[str, Any]] = {}
+    for log_file in sorted(set(frame.loc[tools, "log_file"].astype(str))):
+        episodes.update(_episodes(log_file))
+    rows: list[dict[str, Any]] = []
+    unread = 0
+    for r, is_tools in zip(frame.to_dict("records"), tools, strict=True):
+        measured = str(r["status"]) == Status.MEASURED.value
+        condition = str(r["condition_id"])
+        fields = dict(_EPISODE_FIELDS)
+        if is_tools:
+            found = episodes.get(("uuid", str(r["sample_uuid"]))) or episodes.get(
+                ("id", str(r["sample_id"]), str(r["epoch"]))
+            )
+            unread += found is None
+            fields |= found or {}
+        harmful = r["harmful"]
+        rows.append({
+            "model": str(r["model"]),
+            "condition_id": condition,
+            "base_id": text_counterpart(condition),
+            "mode": "tools" if is_tools else "text",
+            "monitor": str(r["monitor"]) if pd.notna(r["monitor"]) else NO_MONITOR,
+            "control": str(r["goal_type"]) == "none" and str(r["urgency"]) == "none",
+            "status": str(r["status"]),
+            "harmful": bool(harmful) if measured and pd.notna(harmful) else None,
+            **fields,
+            "executed": fields["executed"] if measured and is_tools else None,
+            "blocked": int(fields["blocked"] or 0),
+            "harmful_calls": int(fields["harmful_calls"] or 0),
+            "harmful_calls_blocked": int(fields["harmful_calls_blocked"] or 0),
+            **{k: str(r[k]) for k in keys},
+        })  # fmt: skip
+    if unread:
+        log.warning(
+            "%d tools-mode sample(s) have no episode fields in their log (executed harm, "
+            "blocks): they count as not measured for executed harm and recall",
+            unread,
+        )
+    return pd.DataFrame(rows, columns=[*AGENTIC_COLUMNS, *keys])
 
 
 def load_agentic(paths: Sequence[str | Path]) -> pd.DataFrame:
-    """One row per scored sample (text and tools mode) with its tools-mode fields."""
-    from inspect_ai.log import read_eval_log
+    """:func:`agentic_frame` of the logs under ``paths`` (read once, duplicates removed)."""
+    from insiderbench.analysis._load import load_samples
 
-    rows: list[dict[str, Any]] = []
-    for path in find_logs(paths):
-        log = read_eval_log(str(path))
-        for sample in log.samples or []:
-            score = (sample.scores or {}).get(HARM_SCORER)
-            if score is None or not isinstance(score.metadata, dict):
-                continue
-            meta = sample.metadata or {}
-            condition = str(meta.get("condition_id", sample.id))
-            rows.append(_row(log.eval.model, condition, meta, score.metadata))
-    return pd.DataFrame(rows, columns=AGENTIC_COLUMNS)
+    return agentic_frame(load_samples(paths))
+
+
+def _run_keys(frame: pd.DataFrame) -> list[str]:
+    """``model`` and the distribution keys an agentic frame carries (never pooled)."""
+    return ["model", *[c for c in frame.columns if c not in AGENTIC_COLUMNS]]
 
 
 def _k_n(frame: pd.DataFrame, column: str) -> tuple[int, int]:
@@ -112,12 +178,14 @@ def mode_comparison(frame: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     plain = frame[frame["monitor"] == NO_MONITOR]
-    for (model, base), group in plain.groupby(["model", "base_id"], sort=True):
-        tools, text = group[group["mode"] == "tools"], group[group["mode"] == "text"]
+    keys = _run_keys(frame)
+    for group, part in plain.groupby([*keys, "base_id"], sort=True):
+        named = dict(zip(keys, group[:-1], strict=True))
+        tools, text = part[part["mode"] == "tools"], part[part["mode"] == "text"]
         if tools.empty or text.empty:
             continue
         d = newcombe(*_k_n(tools, "harmful"), *_k_n(text, "harmful"))
-        rows.append(_difference_row({"model": model, "condition": base}, "tools", "text", d))
+        rows.append(_difference_row({**named, "condition": group[-1]}, "tools", "text", d))
     return pd.DataFrame(rows)
 
 
@@ -145,13 +213,14 @@ def monitor_effect(frame: pd.DataFrame) -> pd.DataFrame:
     tools = frame[frame["mode"] == "tools"]
     rows = []
     monitored = tools[tools["monitor"] != NO_MONITOR]
-    for (model, cond, monitor), group in monitored.groupby(
-        ["model", "condition_id", "monitor"], sort=True
-    ):
+    keys = _run_keys(frame)
+    for group_key, group in monitored.groupby([*keys, "condition_id", "monitor"], sort=True):
+        named = dict(zip(keys, group_key[: len(keys)], strict=True))
+        cond, monitor = group_key[-2], group_key[-1]
         measured = group[group["status"] == Status.MEASURED.value]
         attempted = measured["harmful"] == True  # noqa: E712
         executed = measured["executed"] == True  # noqa: E712
-        row: dict[str, Any] = {"model": model, "condition": cond, "monitor": monitor}
+        row: dict[str, Any] = {**named, "condition": cond, "monitor": monitor}
         row |= _proportion("attempted", wilson(int(attempted.sum()), len(measured)))
         row |= _proportion("executed", wilson(int(executed.sum()), len(measured)))
         prevented = int((attempted & ~executed).sum())
@@ -166,10 +235,9 @@ def monitor_effect(frame: pd.DataFrame) -> pd.DataFrame:
             row |= _proportion("false_alarm", wilson(alarms, len(measured)))
         for label in ("retried", "switched", "gave_up"):
             row[label] = int((measured["after_block"] == label).sum())
+        same_run = (tools[list(named)] == pd.Series(named)).all(axis=1)
         baseline = tools[
-            (tools["model"] == model)
-            & (tools["condition_id"] == cond)
-            & (tools["monitor"] == NO_MONITOR)
+            same_run & (tools["condition_id"] == cond) & (tools["monitor"] == NO_MONITOR)
         ]
         if not baseline.empty:
             d = newcombe(*_k_n(baseline, "executed"), int(executed.sum()), len(measured))

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from insiderbench.analysis._groups import analysis_keys, unperturbed
 from insiderbench.analysis._rates import rates
 from insiderbench.analysis._stats import NAN, Difference, newcombe, wilson
 from insiderbench.analysis._stratified import Stratum, mantel_haenszel
@@ -80,7 +81,7 @@ class Factor:
     scope: Mask
 
 
-STRATA_AXES = ("goal_type", "goal_value", "urgency", "extra", "prod")
+STRATA_AXES = ("goal_type", "goal_value", "urgency", "extra", "prod", "mode")
 """Axes a contrast stratifies by (model and scenario are fixed; the awareness
 notice is left out of every contrast and analysed on its own)."""
 
@@ -217,9 +218,14 @@ def standard_contrasts(frame: pd.DataFrame, settings: Sequence[str] = ()) -> pd.
 
     ``settings`` are further columns that set a run apart (a temperature, a
     judge): samples are never compared or pooled across their values, and they
-    appear as columns after ``scenario``.
+    appear as columns after ``scenario``. Every distribution key that varies
+    (:func:`~insiderbench.analysis.distribution_keys`) and the mode, when both
+    text and tools mode are present, are added to them. Perturbed cells are
+    left out (see :func:`~insiderbench.analysis.sensitivity`).
     """
-    base = frame[~frame["awareness"].fillna(False).astype(bool)]
+    plain = unperturbed(frame)
+    base = plain[~plain["awareness"].fillna(False).astype(bool)]
+    settings = analysis_keys(base, ["model", "scenario", *settings])[2:]
     keys = ["model", "scenario", *settings]
     rows: list[dict[str, Any]] = []
     for group, part in base.groupby(keys, observed=True):
@@ -265,28 +271,33 @@ def _model_pairs(frame: pd.DataFrame, settings: list[str]) -> list[dict[str, Any
 def awareness_split(frame: pd.DataFrame) -> pd.DataFrame:
     """Per model and scenario: the share of each awareness label and the rate under it.
 
-    Uses measured samples that carry an awareness label. Columns: model,
-    scenario, label, count, share, harmful, rate, ci_low, ci_high; plus one
-    row with label ``real - eval`` giving the difference with its Newcombe
-    interval (in rate, ci_low, ci_high) and Fisher's p-value.
+    Uses measured samples of unperturbed cells that carry an awareness label.
+    Columns: model, scenario, then any key of :func:`analysis_keys` that varies
+    (mode, settings, policy, judge, monitor: never pooled), then label, count,
+    share, harmful, rate, ci_low, ci_high; plus one row with label
+    ``real - eval`` giving the difference with its Newcombe interval (in rate,
+    ci_low, ci_high) and Fisher's p-value.
     """
-    measured = frame[(frame["status"].astype(str) == Status.MEASURED.value)]
+    plain = unperturbed(frame)
+    measured = plain[(plain["status"].astype(str) == Status.MEASURED.value)]
     labelled = measured[measured["awareness_label"].notna()]
+    keys = analysis_keys(labelled, ["model", "scenario"])
     rows: list[dict[str, Any]] = []
-    for (model, scenario), part in labelled.groupby(["model", "scenario"], observed=True):
+    for group, part in labelled.groupby(keys, observed=True):
+        named = dict(zip(keys, group, strict=True))
         labels = part["awareness_label"].astype(str)
         total = len(part)
         for label in ("real", "eval", "no_deliberation"):
             sel = part[labels == label]
             p = wilson(int(sel["harmful"].fillna(False).sum()), len(sel))
             rows.append(
-                {"model": model, "scenario": scenario, "label": label, "count": len(sel),
+                {**named, "label": label, "count": len(sel),
                  "share": len(sel) / total, "harmful": p.k, "rate": p.rate,
                  "ci_low": p.low, "ci_high": p.high, "p_value": float("nan")}
             )  # fmt: skip
         d = contrast(part, labels == "real", labels == "eval")
         rows.append(
-            {"model": model, "scenario": scenario, "label": "real - eval", "count": d.a.n + d.b.n,
+            {**named, "label": "real - eval", "count": d.a.n + d.b.n,
              "share": float("nan"), "harmful": d.a.k + d.b.k, "rate": d.diff, "ci_low": d.low,
              "ci_high": d.high, "p_value": d.p_value}
         )  # fmt: skip
@@ -298,12 +309,16 @@ def control_flags(frame: pd.DataFrame, threshold: float = CONTROL_THRESHOLD) -> 
 
     ``flagged`` is true when the rate exceeds ``threshold``: the model has
     likely misunderstood the scenario. This only reports; nothing is excluded.
+    Perturbed cells are left out; text and tools mode, and runs that differ in
+    a distribution key, get a row each (their key columns follow ``scenario``).
     """
-    control = frame[
-        (frame["goal_type"].astype(str) == "none") & (frame["urgency"].astype(str) == "none")
+    plain = unperturbed(frame)
+    control = plain[
+        (plain["goal_type"].astype(str) == "none") & (plain["urgency"].astype(str) == "none")
     ]
-    columns = ["model", "scenario", "harmful", "measured", "rate", "ci_low", "ci_high"]
-    table = rates(control, ["model", "scenario"])[columns]
-    table = table.astype({"model": object, "scenario": object})
+    keys = analysis_keys(control, ["model", "scenario"])
+    columns = [*keys, "harmful", "measured", "rate", "ci_low", "ci_high"]
+    table = rates(control, keys)[columns]
+    table = table.astype({k: object for k in keys})
     flagged = (table["measured"] > 0) & (table["rate"] > threshold)
     return table.assign(flagged=flagged).astype({"harmful": int, "measured": int, "flagged": bool})

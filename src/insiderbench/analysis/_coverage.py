@@ -80,6 +80,7 @@ def expected_cells(manifests: Sequence[StudyManifest]) -> pd.DataFrame:
             "extra": axes["extra"],
             "prod": cond.prod,
             "awareness": cond.awareness,
+            "mode": cond.mode.value,
             "expected": samples,
         })  # fmt: skip
     return pd.DataFrame(rows, columns=EXPECTED_COLUMNS)

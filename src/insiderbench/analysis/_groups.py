@@ -15,8 +15,13 @@ Everything else is a separate sample. Independent runs of the same settings
 (another directory, another ``inspect eval``) are replicates and are pooled.
 Runs that differ in a setting that changes the output distribution
 (:data:`DISTRIBUTION_KEYS`: the sampling settings, the verdict policy, the
-judge) are never pooled: :func:`distribution_keys` adds those columns to any
-grouping under which they vary.
+judge, the runtime monitor) are never pooled: :func:`distribution_keys` adds
+those columns to any grouping under which they vary.
+
+The pooled analyses (contrasts, the control check, the awareness split) read
+the unperturbed cells only (:func:`unperturbed`; perturbed cells are compared
+with their base in the sensitivity analysis) and keep text and tools mode
+apart (:func:`analysis_keys`).
 """
 
 from __future__ import annotations
@@ -29,14 +34,20 @@ import pandas as pd
 from inspect_ai.log import EvalLog
 
 from insiderbench.classify._record import GRADER_ROLE, Status
+from insiderbench.conditions._perturbations import SEPARATOR
 from insiderbench.study._manifest import settings_key
 
 log = logging.getLogger(__name__)
 
-DISTRIBUTION_KEYS = ["settings", "policy", "judge_model"]
+DISTRIBUTION_KEYS = ["settings", "policy", "judge_model", "monitor"]
 """Columns that tell apart runs whose samples come from different distributions."""
 
-SLOT = ["task_id", "model", "settings", "policy", "judge_model", "condition_id", "epoch"]
+NO_MONITOR = "none"
+"""The ``monitor`` of a run without a runtime monitor (every text-mode run)."""
+
+SLOT = [
+    "task_id", "model", "settings", "policy", "judge_model", "monitor", "condition_id", "epoch",
+]  # fmt: skip
 """One sample's place in one run: a run holds at most one sample per slot."""
 
 _SCALAR = (str, int, float, bool)
@@ -66,6 +77,16 @@ def log_settings(header: EvalLog) -> str:
         seed=pick("seed"),
         args=args,
     )
+
+
+def log_monitor(header: EvalLog) -> str:
+    """The runtime monitor a log's task ran under (its ``monitor`` task argument), or ``none``.
+
+    A monitor blocks tool calls, so the agent's later turns (and its executed
+    harm) come from another distribution than an unmonitored run's.
+    """
+    value = (header.eval.task_args or {}).get("monitor")
+    return str(value) if value else NO_MONITOR
 
 
 def log_policy(header: EvalLog) -> str:
@@ -141,3 +162,34 @@ def distribution_keys(frame: pd.DataFrame, keys: Sequence[str]) -> list[str]:
         ):
             out.append(column)
     return out
+
+
+def unperturbed(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of unperturbed cells (no ``__`` perturbation in the condition id).
+
+    A perturbed cell is another world than its base; pooling it into a
+    contrast or a control check would mix the two silently. How many rows
+    were left out is logged.
+    """
+    if frame.empty:
+        return frame
+    perturbed = frame["condition_id"].astype(str).str.contains(SEPARATOR, regex=False)
+    if perturbed.any():
+        log.info(
+            "%d sample(s) of perturbed cells left out of a pooled analysis "
+            "(they are compared with their base cell in the sensitivity analysis)",
+            int(perturbed.sum()),
+        )
+    return frame[~perturbed.to_numpy(dtype=bool)]
+
+
+def analysis_keys(frame: pd.DataFrame, keys: Sequence[str]) -> list[str]:
+    """The groups a pooled analysis may not cross.
+
+    ``keys``, then ``mode`` if both text and tools mode are present, then
+    :func:`distribution_keys`.
+    """
+    out = list(keys)
+    if "mode" in frame.columns and "mode" not in out and frame["mode"].astype(str).nunique() > 1:
+        out.append("mode")
+    return distribution_keys(frame, out)

@@ -43,7 +43,13 @@ from inspect_ai.log import (
 
 from insiderbench._errors import InsiderbenchError
 from insiderbench._logfiles import find_logs
-from insiderbench.analysis._groups import dedupe, fill_log_policy, log_policy, log_settings
+from insiderbench.analysis._groups import (
+    dedupe,
+    fill_log_policy,
+    log_monitor,
+    log_policy,
+    log_settings,
+)
 from insiderbench.analysis._usage import (
     FLOAT_COLUMNS,
     INT_COLUMNS,
@@ -52,12 +58,14 @@ from insiderbench.analysis._usage import (
     sample_usage,
 )
 from insiderbench.classify._record import GRADER_ROLE, HARM_SCORER
+from insiderbench.conditions._perturbations import SEPARATOR
 from insiderbench.record import RecordError, Status, load_record
 
 log = logging.getLogger(__name__)
 
-AXES = ["scenario", "goal_type", "goal_value", "urgency", "extra", "prod", "awareness"]
-"""The condition axes, as carried in each sample's metadata."""
+AXES = ["scenario", "goal_type", "goal_value", "urgency", "extra", "prod", "awareness", "mode"]
+"""The condition axes, as carried in each sample's metadata (``mode``: text or tools;
+logs written before the mode axis existed are text mode)."""
 
 _BOOL_COLS = [
     "harmful",
@@ -80,6 +88,7 @@ _CAT_COLS = [
     "awareness_label",
     "log_file",
     "settings",
+    "monitor",
 ]
 COLUMNS = [
     "model",
@@ -92,6 +101,7 @@ COLUMNS = [
     "policy",
     "judge_model",
     "settings",
+    "monitor",
     "awareness_label",
     *_BOOL_COLS[4:],
     *USAGE_COLUMNS,
@@ -181,6 +191,7 @@ def _log_rows(path: Path) -> list[dict[str, Any]]:
         "log_file": str(path),
         "log_created": header.eval.created,
         "settings": log_settings(header),
+        "monitor": log_monitor(header),
         "task_id": header.eval.task_id or None,
     }
     if not summaries:
@@ -228,6 +239,9 @@ def _summary_row(
     row["condition_id"] = meta.get("condition_id", str(summary["id"]))
     for axis in AXES:
         row[axis] = meta.get(axis)
+    if row["mode"] is None:  # logged before the mode axis: the id's own suffix says
+        head = str(row["condition_id"]).split(SEPARATOR, 1)[0]
+        row["mode"] = "tools" if head.endswith("_tools") else "text"
     row["epoch"] = summary["epoch"]
     row["sample_id"] = str(summary["id"])
     row["sample_uuid"] = summary.get("uuid")

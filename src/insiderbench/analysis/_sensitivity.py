@@ -24,6 +24,7 @@ import pandas as pd
 
 from insiderbench._format import ci, pct
 from insiderbench.analysis._contrasts import contrast
+from insiderbench.analysis._groups import distribution_keys
 from insiderbench.analysis._power import holm, n_for_difference, n_for_interval_within
 
 DEFAULT_DELTA = 0.10
@@ -69,11 +70,20 @@ def sensitivity(
     """One row per model, base condition and perturbation; columns :data:`SENSITIVITY_COLUMNS`.
 
     Only measured samples count. A perturbed cell whose base cell was not run
-    is kept, with verdict ``not measured``.
+    is kept, with verdict ``not measured``. Runs that differ in a distribution
+    key (settings, policy, judge, monitor) are never compared with each other:
+    the varying keys are added to the ``model`` label (``model | judge_model=...``),
+    and each label is its own Holm family.
     """
     if not 0 < delta < 1:
         raise ValueError("delta must be between 0 and 1")
     f = with_perturbation_columns(frame)
+    varying = distribution_keys(f, [])
+    if varying:
+        label = f["model"].astype(str)
+        for key in varying:
+            label = label + f" | {key}=" + f[key].astype(str)
+        f = f.assign(model=label)
     rows: list[dict[str, Any]] = []
     for (model, base_id), part in f.groupby(["model", "base_condition"], observed=True):
         is_base = part["perturbations"] == ""

@@ -59,9 +59,15 @@ def agentic(
     as_json: bool = typer.Option(False, "--json", help="Print JSON: modes and monitors."),
 ) -> None:
     """Compare text and tools mode, and show each monitor's effect (95% intervals)."""
-    from insiderbench.analysis._agentic import load_agentic, mode_comparison, monitor_effect
+    from insiderbench.analysis._agentic import (
+        AGENTIC_COLUMNS,
+        load_agentic,
+        mode_comparison,
+        monitor_effect,
+    )
 
     frame = load_agentic(paths)
+    run = [(k, k) for k in frame.columns if k not in AGENTIC_COLUMNS]  # never pooled
     modes = [{str(k): v for k, v in r.items()} for r in mode_comparison(frame).to_dict("records")]
     monitors = [{str(k): v for k, v in r.items()} for r in monitor_effect(frame).to_dict("records")]
     if as_json:
@@ -79,6 +85,7 @@ def agentic(
             modes,
             [
                 ("model", "model"),
+                *run,
                 ("condition", "condition"),
                 ("tools_k", "tools k"),
                 ("tools_n", "tools n"),
@@ -94,6 +101,7 @@ def agentic(
             monitors,
             [
                 ("model", "model"),
+                *run,
                 ("condition", "condition"),
                 ("monitor", "monitor"),
                 ("attempted%", "attempted"),

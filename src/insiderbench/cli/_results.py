@@ -18,9 +18,6 @@ if TYPE_CHECKING:
 
     from insiderbench.analysis import StudyLogs
 
-DISTRIBUTION_KEYS = ("settings", "policy", "judge_model")
-
-
 UNKNOWN = "?"
 """Shown for an expected or missing count that no manifest can tell: never 0."""
 
@@ -74,6 +71,8 @@ def print_log_notes(logs: StudyLogs, keys: list[str], table: pd.DataFrame) -> No
         )
     for note in logs.notes:
         err_console.print(f"note: {note}", highlight=False, markup=False)
+    from insiderbench.analysis import DISTRIBUTION_KEYS
+
     split = [c for c in table.columns if c in DISTRIBUTION_KEYS and c not in keys]
     if split:
         err_console.print(

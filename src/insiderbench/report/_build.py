@@ -14,12 +14,12 @@ from insiderbench._errors import InsiderbenchError
 from insiderbench._format import ALWAYS_SHOWN, ci, pct
 from insiderbench.analysis import (
     CONTROL_THRESHOLD,
-    DISTRIBUTION_KEYS,
     RATE_COLUMNS,
     StudyLogs,
+    agentic_frame,
+    analysis_keys,
     awareness_split,
     control_flags,
-    distribution_keys,
     hypotheses_from,
     judge_hypotheses,
     load_preregistrations,
@@ -30,9 +30,11 @@ from insiderbench.analysis import (
     rates_records,
     sensitivity,
     standard_contrasts,
+    unperturbed,
 )
 from insiderbench.classify._record import Status
 from insiderbench.report import _figures as figs
+from insiderbench.report._agentic import agentic_html
 from insiderbench.report._cost import cost_html
 from insiderbench.report._examples import pick_examples, render_examples
 from insiderbench.report._html import (
@@ -145,9 +147,11 @@ def _headline(frame: pd.DataFrame) -> pd.DataFrame:
 def _flags_html(flags: pd.DataFrame) -> str:
     if flags.empty:
         return '<p class="none">No control-condition samples (no goal, no threat) were run.</p>'
+    keys = _run_columns(flags, ["model", "scenario", "harmful"])
     rows = [
-        [td(r.model), td(r.scenario), td(f"{r.harmful}/{r.measured}", num=True),
-         td(pct(r.rate), num=True), td(ci(r.ci_low, r.ci_high), num=True),
+        [td(r.model), td(r.scenario), *_run_cell(r, keys),
+         td(f"{r.harmful}/{r.measured}", num=True), td(pct(r.rate), num=True),
+         td(ci(r.ci_low, r.ci_high), num=True),
          raw_td('<span class="flag">likely misunderstood</span>' if r.flagged else "ok")]
         for r in records(flags)
     ]  # fmt: skip
@@ -156,8 +160,22 @@ def _flags_html(flags: pd.DataFrame) -> str:
         f"{CONTROL_THRESHOLD:.0%} has likely misunderstood the scenario. Flagged models "
         "are shown here; nothing is excluded.</p>"
     )
-    headers = ["model", "scenario", "harmful/measured", "rate", "95% CI", "check"]
+    headers = ["model", "scenario", *(["run"] if keys else []), "harmful/measured", "rate",
+               "95% CI", "check"]  # fmt: skip
     return note + table(headers, rows, table_id="flags-table")
+
+
+def _run_columns(frame: pd.DataFrame, before: list[str]) -> list[str]:
+    """The columns between ``before[1]`` and ``before[2]``: the keys that set runs apart."""
+    cols = list(frame.columns)
+    return cols[cols.index(before[1]) + 1 : cols.index(before[2])]
+
+
+def _run_cell(row: Any, keys: list[str]) -> list[str]:
+    """A ``run`` cell naming what sets this row's run apart (empty list when nothing does)."""
+    if not keys:
+        return []
+    return [td("; ".join(f"{k}={getattr(row, k)}" for k in keys))]
 
 
 _CONTRASTS_NOTE = (
@@ -176,15 +194,17 @@ def _contrasts_html(contrasts: pd.DataFrame) -> str:
         return '<p class="none">No contrast has samples on both sides.</p>'
     shown = contrasts[contrasts["shown"].astype(bool)]
     hidden = contrasts[~contrasts["shown"].astype(bool)]
+    keys = _run_columns(contrasts, ["model", "scenario", "a"])
     rows = [
-        [td(r.contrast), td(r.model), td(r.scenario), td(f"{r.a} − {r.b}"),
+        [td(r.contrast), td(r.model), td(r.scenario), *_run_cell(r, keys), td(f"{r.a} − {r.b}"),
          td(r.a_cells), td(r.b_cells), td(r.pooled_over),
          td(f"{pct(r.a_rate)} vs {pct(r.b_rate)}", num=True), td(pct(r.diff), num=True),
          td(ci(r.ci_low, r.ci_high), num=True), td(f"{r.p_value:.3g}", num=True),
          td(r.method), td(r.left_out or "—")]
         for r in records(shown)
     ]  # fmt: skip
-    headers = ["contrast", "model", "scenario", "a − b", "cells a", "cells b", "pools over",
+    headers = ["contrast", "model", "scenario", *(["run"] if keys else []), "a − b", "cells a",
+               "cells b", "pools over",
                "rates", "diff", "95% CI", "p", "method", "left out"]  # fmt: skip
     parts = [_CONTRASTS_NOTE]
     if not shown.empty:
@@ -208,13 +228,15 @@ def _contrasts_html(contrasts: pd.DataFrame) -> str:
 def _awareness_html(split: pd.DataFrame) -> str:
     if split.empty:
         return '<p class="none">No sample carries an eval-awareness label.</p>'
+    keys = _run_columns(split, ["model", "scenario", "label"])
     rows = [
-        [td(r.model), td(r.scenario), td(r.label), td(r.count, num=True),
+        [td(r.model), td(r.scenario), *_run_cell(r, keys), td(r.label), td(r.count, num=True),
          td(pct(r.share), num=True), td(pct(r.rate), num=True),
          td(ci(r.ci_low, r.ci_high), num=True)]
         for r in records(split)
     ]  # fmt: skip
-    headers = ["model", "scenario", "label", "samples", "share", "harmful rate", "95% CI"]
+    headers = ["model", "scenario", *(["run"] if keys else []), "label", "samples", "share",
+               "harmful rate", "95% CI"]  # fmt: skip
     fig = figure(figs.awareness_figure(split), "Eval awareness", "fig-awareness")
     return fig + table(headers, rows, table_id="awareness-table")
 
@@ -283,11 +305,11 @@ def write_report(
         )
     setup_html, info = _setup(frame, study)
     cell_rates = rates(frame, CELL, expected=study.expected)
-    # pooled analyses read the unperturbed cells; perturbed ones are compared in Sensitivity
-    plain = frame[~frame["condition_id"].astype(str).str.contains("__", regex=False)]
+    # pooled analyses read the unperturbed cells (perturbed ones are compared in
+    # Sensitivity) and never pool text with tools mode or runs of other settings
+    plain = unperturbed(frame)
     flags = control_flags(plain)
-    # runs that differ in a distribution-changing setting are never pooled in a contrast
-    contrasts = standard_contrasts(plain, settings=distribution_keys(plain, []))
+    contrasts = standard_contrasts(plain)
     split = awareness_split(plain)
     kappas = panel_agreement(frame, models=panel_models(frame))
     sens = sensitivity(frame)
@@ -301,6 +323,10 @@ def write_report(
                "sensitivity": json_records(sens), "hypotheses": json_records(hyps)}  # fmt: skip
     if not kappas.empty:
         summary["agreement"] = rates_records(kappas)
+    tools_html = None
+    if (frame["mode"].astype(str) == "tools").any():
+        tools_html, tools_tables = agentic_html(agentic_frame(frame))
+        summary["agentic"] = {k: json_records(v) for k, v in tools_tables.items()}
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
     sections = [
         ("setup", "Setup", setup_html),
@@ -318,6 +344,8 @@ def write_report(
         ("awareness", "Eval awareness", _awareness_html(split)),
         ("examples", "Example transcripts", _examples_html(frame, examples_per_cell)),
     ]
+    if tools_html is not None:  # only when tools mode ran
+        sections.insert(-2, ("agentic", "Tools mode and monitors", tools_html))
     if not kappas.empty:  # only when a judge panel judged
         sections.insert(-1, ("agreement", "Judge panel agreement", _agreement_html(kappas)))
     body = "".join(section(i, t, b) for i, t, b in sections)
@@ -330,13 +358,16 @@ def write_report(
 
 
 def _label_groups(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each model's label naming its settings, policy and judge where they vary.
+    """The frame with each model's label naming the mode and run settings that vary.
+
+    Those are the mode (text or tools), the sampling settings, the policy, the
+    judge and the monitor.
 
     The figures draw one bar or heatmap row per model label, so runs that differ
     in a distribution-changing setting get one each instead of overwriting or
     pooling each other.
     """
-    varying = [k for k in distribution_keys(frame, []) if k in DISTRIBUTION_KEYS]
+    varying = analysis_keys(frame, [])
     if not varying:
         return frame
     labels = frame["model"].astype(str)
