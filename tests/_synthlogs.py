@@ -205,10 +205,12 @@ def write_log(
     created: str = "2026-01-01T00:00:00+00:00",
     judge: str | None = JUDGE,
     task_args: dict[str, Any] | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> Path:
     """Write one Inspect log holding ``samples`` for ``model``; return its path.
 
-    ``task_args`` are the task's arguments as Inspect records them (e.g. ``monitor``).
+    ``task_args`` are the task's arguments as Inspect records them (e.g.
+    ``monitor``); ``metadata`` is the eval's metadata (e.g. a pre-registration).
     """
     path = Path(path)
     built = [_sample(s, model) for s in samples]
@@ -222,6 +224,7 @@ def write_log(
         model=model,
         model_roles=roles,
         task_args=task_args or {},
+        metadata=metadata,
         config=EvalConfig(epochs=epochs),
     )
     log = EvalLog(eval=spec, samples=built, status="success")
