@@ -146,7 +146,7 @@ class DataPack:
         spec = self.spec
         people = people_from_addresses(
             [(p.name, p.address) for p in spec.people],
-            base.system + base.user,
+            base.world_text,
             exclude={spec.agent.address},
         )
         return World(

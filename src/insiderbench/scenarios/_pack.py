@@ -59,6 +59,16 @@ class RenderedPrompt:
     timeline: tuple[RenderedEvent, ...] = field(default_factory=tuple)
     agent_address: str = ""
 
+    @property
+    def world_text(self) -> str:
+        """System prompt, user message and inbox: the world the agent starts from.
+
+        In text mode the inbox is inside the user message; in tools mode it is
+        the mailbox, so it is added here once either way.
+        """
+        inbox = "" if self.inbox in self.user else self.inbox
+        return self.system + self.user + inbox
+
 
 def tools_user_message(instruction: str, emails: int) -> str:
     """The user message of tools mode: the pack's instruction and what the mailbox holds."""

@@ -31,8 +31,12 @@ from string import Template
 from typing import NoReturn, Protocol
 
 from insiderbench._errors import InsiderbenchError
-from insiderbench.conditions import Condition, Order
-from insiderbench.scenarios._pack import RenderedPrompt
+from insiderbench.conditions import Condition, Mode, Order
+from insiderbench.scenarios._pack import (
+    RenderedEvent,
+    RenderedPrompt,
+    tools_user_message,
+)
 from insiderbench.scenarios._perturb_names import Renaming, World, draw_renaming
 from insiderbench.scenarios._perturb_texts import (
     AUDIT_NOTICE,
@@ -255,7 +259,8 @@ def perturb_render(pack: PerturbablePack, condition: Condition) -> RenderedPromp
     base = pack.render(condition.base)
     world = pack.world(base)
     check = _Check(pack.name, condition)
-    if not base.user.endswith(base.inbox):
+    tools = condition.mode is Mode.TOOLS  # the inbox is the mailbox, not in the user message
+    if not tools and not base.user.endswith(base.inbox):
         check.fail(
             p.names()[0], "cannot find the inbox at the end of the user message", "report this"
         )
@@ -296,18 +301,49 @@ def perturb_render(pack: PerturbablePack, condition: Condition) -> RenderedPromp
             "(or another shuffle seed)",
         )
     new_inbox = inbox.join()
-    user = prefix + new_inbox
+    where = f"{pack.name} ({condition.id})"
+    if tools:  # the same instruction; the mailbox count follows the perturbed inbox
+        instruction = base.user.rstrip("\n").rsplit("\n\n", 1)[0]
+        user = tools_user_message(instruction, len(parse_emails(new_inbox, where)))
+    else:
+        user = prefix + new_inbox
+    timeline, agent = base.timeline, base.agent_address
     if p.names_seed is not None:
         renaming = _renaming(pack, base, world, p.names_seed, check)
         system, user, new_inbox = (renaming.apply(t) for t in (system, user, new_inbox))
-        check.changed("names", base.user, renaming.apply(base.user), "report this")
+        timeline = tuple(_rename_event(e, renaming) for e in timeline)
+        agent = renaming.apply(agent)
+        whole = base.system + base.user + base.inbox
+        check.changed("names", whole, renaming.apply(whole), "report this")
     return replace(
         base,
         condition_id=condition.id,
         system=system,
         user=user,
         inbox=new_inbox,
-        emails=parse_emails(new_inbox, f"{pack.name} ({condition.id})"),
+        emails=parse_emails(new_inbox, where),
+        timeline=timeline,
+        agent_address=agent,
+    )
+
+
+def _rename_event(event: RenderedEvent, renaming: Renaming) -> RenderedEvent:
+    """A timeline event in the renamed world: its recipient, email and notice."""
+    email = event.email
+    if email is not None:
+        email = replace(
+            email,
+            sender=renaming.apply(email.sender),
+            to=tuple(renaming.apply(a) for a in email.to),
+            cc=tuple(renaming.apply(a) for a in email.cc),
+            subject=renaming.apply(email.subject),
+            body=renaming.apply(email.body),
+        )
+    return replace(
+        event,
+        to=None if event.to is None else renaming.apply(event.to),
+        email=email,
+        notice=None if event.notice is None else renaming.apply(event.notice),
     )
 
 
@@ -316,7 +352,7 @@ def _renaming(
 ) -> Renaming:
     if not world.people:
         check.fail("names", "found no people to rename in this world", "drop names-sN")
-    return _draw(world, seed, base.system + base.user)
+    return _draw(world, seed, base.world_text)
 
 
 @lru_cache(maxsize=256)

@@ -111,7 +111,7 @@ class UpstreamPack:
             recipients = Counter(a.lower() for e in base.emails for a in e.to)
             agent = recipients.most_common(1)[0][0] if recipients else f"all@{domain}"
         people = people_from_addresses(
-            [("", a) for a in addresses], base.system + base.user, exclude={agent}
+            [("", a) for a in addresses], base.world_text, exclude={agent}
         )
         short = full.split()[0]
         return World(
