@@ -254,13 +254,21 @@ def run_study(
     """
     conditions = study.resolve_conditions()  # bad conditions fail before models are touched
     check_models_ready(study, conditions)
+    sharded = study.workers is not None or study.ray_address is not None
     with hold_log_dir(study.log_dir, command or f"insiderbench run ({study.name})") as stale:
+        from insiderbench.study._shards import check_layout, shard_count
+
+        # before anything is written: a run in another layout would re-measure every sample
+        if not sharded:
+            check_layout(study.log_dir, None)
+        elif study.workers:  # with only a Ray address, the cluster's size decides (checked then)
+            check_layout(study.log_dir, shard_count(study, conditions, study.workers))
         moved = _check_damaged(study.log_dir, set_aside_damaged)
         manifest, growth = write_manifest(study.log_dir, build_manifest(study, conditions, command))
-        if study.workers is not None or study.ray_address is not None:
+        if sharded:
             from insiderbench.study._shards import run_sharded
 
-            outcome = run_sharded(study, conditions, log_level)
+            outcome = run_sharded(study, conditions, log_level, metadata)
         else:
             tasks = build_tasks(study, conditions)
             outcome = _run_eval_set(

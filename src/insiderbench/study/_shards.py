@@ -5,12 +5,12 @@ Each worker is a Ray task that runs its units (dealt round-robin) as one
 Inspect eval set, one task per model over that worker's conditions of it
 (conditions are a task's dataset, not its arguments, so one model's units
 must share a task to be distinct in the eval set), into its own subdirectory
-of the study's log directory, ``shard-<k>-of-<n>``: one writer per directory, because an eval
-set reads every log under its directory and would trip over another
-process's log while it is being written. ``results`` and ``report`` read the
-log directory recursively, so they see one study; sample ids (condition id
-and epoch) are the same as in an unsharded run. Resume with the same number
-of workers: the same units then land in the same subdirectories.
+of the study's log directory, ``shard-<k>-of-<n>``: one writer per directory,
+because an eval set reads every log under its directory and would trip over
+another process's log while it is being written. ``results`` and ``report``
+read the log directory recursively, so they see one study; sample ids
+(condition id and epoch) are the same as in an unsharded run. Resume with the
+same number of workers: the same units then land in the same subdirectories.
 
 Resume: every worker's eval set skips its finished units and re-runs only the
 missing or failed samples of the others, from the logs. If a worker dies
@@ -23,16 +23,19 @@ Limits are the study's, shared: each worker gets its share of every model's
 ``max_connections`` and of ``max_samples``, so N workers together never open
 more connections than one process would.
 
-Note: a study keeps the same layout from its first run: a sharded run does not
-reuse the logs of an unsharded run of the same study (its tasks hold the
-shard's conditions only, in the shard's subdirectory), and vice versa;
-``results`` still reads both, once per sample.
+A study keeps the layout of its first run. A sharded run cannot reuse the
+logs of an unsharded run of the same study (its tasks hold the shard's
+conditions only, in the shard's subdirectory), nor a run over another number
+of shards, and vice versa: it would measure every sample again, and
+``results`` would pool both runs as replicates. :func:`check_layout` refuses
+such a run before anything is written, naming the worker count that resumes.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,6 +71,65 @@ def assign(units: list[Unit], workers: int) -> list[list[Unit]]:
     return [s for s in shards if s]
 
 
+_SHARD_DIR = re.compile(r"^shard-(\d+)-of-(\d+)$")
+
+
+def shard_count(study: StudySpec, conditions: list[Condition], workers: int) -> int:
+    """How many shards ``workers`` workers cut the study into (never more than its units)."""
+    return len(assign(plan_units(study, conditions), workers))
+
+
+def _holds_logs(directory: Path) -> bool:
+    from inspect_ai.log import list_eval_logs
+
+    return bool(list_eval_logs(str(directory), recursive=False))
+
+
+def check_layout(log_dir: str | Path, shards: int | None) -> None:
+    """Refuse a run whose layout (unsharded, or ``shards`` shards) differs from the log dir's.
+
+    Raises:
+        InsiderbenchError: naming the layout found and how to resume it.
+    """
+    root = Path(log_dir)
+    if not root.is_dir():
+        return
+    found = sorted(
+        {
+            int(m[2])
+            for d in root.iterdir()
+            if d.is_dir() and (m := _SHARD_DIR.match(d.name)) and _holds_logs(d)
+        }
+    )
+    again = "it would measure those samples again, and results would pool both runs"
+    if shards is None and found:
+        raise InsiderbenchError(
+            f"this log directory holds a study sharded over {found[0]} worker(s) "
+            f"(shard-*-of-{found[0]}/); an unsharded run cannot reuse those logs: {again}",
+            where=str(root),
+            fix=f"resume with --workers {found[0]} (workers: {found[0]} in the study file), "
+            "or give this run a new --log-dir",
+        )
+    if shards is not None and _holds_logs(root):
+        raise InsiderbenchError(
+            "this log directory holds an unsharded run of the study; a sharded run cannot "
+            f"reuse its logs: {again}",
+            where=str(root),
+            fix="resume without --workers/--ray-address (and without workers:/ray_address: "
+            "in the study file), or give this run a new --log-dir",
+        )
+    other = [n for n in found if n != shards]
+    if shards is not None and other:
+        raise InsiderbenchError(
+            f"this log directory holds the study sharded over {other[0]} worker(s) "
+            f"(shard-*-of-{other[0]}/), and this run would cut it into {shards} shard(s), "
+            f"which cannot reuse those logs: {again}",
+            where=str(root),
+            fix=f"resume with --workers {other[0]} (workers: {other[0]} in the study file), "
+            "or give this run a new --log-dir",
+        )
+
+
 def worker_study(study: StudySpec, workers: int) -> StudySpec:
     """The study one worker runs: its share of every connection and sample limit."""
     models = [
@@ -90,6 +152,7 @@ def run_shard(
     shard_dir: str,
     eval_set_id: str,
     log_level: str | None = None,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Run one shard's units as an eval set into ``shard_dir`` of the log dir (in a worker).
 
@@ -100,7 +163,7 @@ def run_shard(
     from insiderbench.study._run import build_tasks, eval_set_options
 
     study = StudySpec.model_validate(study_data)
-    options = eval_set_options(study, log_level)
+    options = eval_set_options(study, log_level, metadata)
     options["log_dir"] = str(Path(study.log_dir) / shard_dir)
     # One task per model over the shard's conditions of that model: the conditions are
     # the task's dataset, not its arguments, so two tasks of one model in an eval set
@@ -166,8 +229,16 @@ def _start(ray: Any, study: StudySpec) -> bool:
     return True
 
 
-def run_sharded(study: StudySpec, conditions: list[Condition], log_level: str | None) -> RunOutcome:
-    """Run ``study`` as Ray tasks, one eval set per shard, into the study's log dir."""
+def run_sharded(
+    study: StudySpec,
+    conditions: list[Condition],
+    log_level: str | None,
+    metadata: dict[str, Any] | None = None,
+) -> RunOutcome:
+    """Run ``study`` as Ray tasks, one eval set per shard, into the study's log dir.
+
+    ``metadata`` goes into every shard's eval metadata (the pre-registration).
+    """
     from inspect_ai.log import list_eval_logs, read_eval_log
 
     from insiderbench.study._run import RunOutcome
@@ -175,7 +246,7 @@ def run_sharded(study: StudySpec, conditions: list[Condition], log_level: str | 
     ray = _ray()
     started = _start(ray, study)
     try:
-        success, errors = _run_shards(ray, study, conditions, log_level)
+        success, errors = _run_shards(ray, study, conditions, log_level, metadata)
     finally:
         if started:
             ray.shutdown()
@@ -190,11 +261,16 @@ def run_sharded(study: StudySpec, conditions: list[Condition], log_level: str | 
 
 
 def _run_shards(
-    ray: Any, study: StudySpec, conditions: list[Condition], log_level: str | None
+    ray: Any,
+    study: StudySpec,
+    conditions: list[Condition],
+    log_level: str | None,
+    metadata: dict[str, Any] | None,
 ) -> tuple[bool, list[str]]:
     """Start one Ray task per shard and wait for all; return (success, errors)."""
     workers = study.workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
     shards = assign(plan_units(study, conditions), workers)
+    check_layout(study.log_dir, len(shards))  # a cluster's size decides it without --workers
     eval_set_id = _eval_set_id(study.log_dir)
     data = worker_study(study, len(shards)).model_dump(mode="json")
     remote = ray.remote(num_cpus=1, max_retries=0)(run_shard)
@@ -206,6 +282,7 @@ def _run_shards(
             f"shard-{k + 1}-of-{len(shards)}",
             eval_set_id,
             log_level,
+            metadata,
         )
         for k, shard in enumerate(shards)
     ]
