@@ -6,7 +6,9 @@ rules only, no network), then reads the logs and prints, per mode:
 
 - wall seconds per sample (the subprocess wall, so start-up and model load are in it;
   start-up is also printed on its own, measured by a run of ``--dry-run``);
-- input and output tokens per sample, as the logs account them;
+- input tokens (read fresh), cache-read tokens (reused from llama.cpp's KV cache),
+  their sum (the prompt the model read) and output tokens per sample, as the logs
+  account them;
 - model calls (assistant turns) per sample, and for tools mode the tool calls, tool
   results and malformed calls the episodes hold, and why each episode ended;
 - the status and verdict of every sample.
@@ -93,8 +95,12 @@ def _summary(mode: str, wall: float, samples: int, log_dir: Path) -> dict[str, A
     frame = load_samples([log_dir])
     per = {
         f"{c}_per_sample": round(float(frame[c].fillna(0).mean()), 1)
-        for c in ("input_tokens", "output_tokens")
+        for c in ("input_tokens", "cache_read_tokens", "output_tokens")
     }
+    # llama.cpp reuses the common prefix of the previous call (cache_read): the prompt the
+    # model read is both together
+    prompt = frame["input_tokens"].fillna(0) + frame["cache_read_tokens"].fillna(0)
+    per["prompt_tokens_per_sample"] = round(float(prompt.mean()), 1)
     return {
         "mode": mode,
         "samples": len(frame),

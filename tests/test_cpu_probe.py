@@ -59,7 +59,7 @@ def test_a_crashing_check_turns_extra_buffers_off_once(
 def test_a_passing_check_keeps_them_and_an_ordinary_error_is_not_a_crash(
     model: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(probe, "_PROBE", "print('ok')")
+    monkeypatch.setattr(probe, "_PROBE", "import sys; sys.exit(0)")
     assert probe._probe(model) == (True, "the check generated a token")
     monkeypatch.setattr(probe, "_PROBE", "raise SystemExit(3)")
     usable, detail = probe._probe(model)

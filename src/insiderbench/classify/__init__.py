@@ -9,9 +9,9 @@ inside an Inspect eval. Anything that could not be measured keeps a status
 saying why and is never counted as "not harmful".
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from insiderbench._lazy import lazy_getattr
 from insiderbench.classify._answer import parse_answer
 from insiderbench.classify._awareness import plain_awareness
 from insiderbench.classify._gate import candidate_actions
@@ -79,12 +79,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the inspect_ai-backed parts of the package on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
+"""Import the inspect_ai-backed parts of the package on first use."""
 
 
 __all__ = [

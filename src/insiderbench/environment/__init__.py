@@ -9,9 +9,9 @@ the world is a :class:`Mailbox` in the sample's store behind native tools
 :func:`deliver`); these need inspect_ai and load on first use.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from insiderbench._lazy import lazy_getattr
 from insiderbench.environment._actions import Action, ActionKind, ParseProblem
 from insiderbench.environment._address import (
     domain_of,
@@ -47,12 +47,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the inspect_ai-backed mailbox on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
+"""Import the inspect_ai-backed parts of the package on first use."""
 
 
 __all__ = [

@@ -6,9 +6,9 @@ file (:func:`append_label`); ``validate-classifiers --labels`` compares each
 verdict policy with those labels (:func:`compare_async`).
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from insiderbench._lazy import lazy_getattr
 from insiderbench.labels._draw import LABELLABLE, Drawn, draw_samples, labellable
 from insiderbench.labels._store import (
     HumanLabel,
@@ -42,12 +42,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the inspect_ai-backed parts of the package on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
+"""Import the inspect_ai-backed parts of the package on first use."""
 
 
 __all__ = [

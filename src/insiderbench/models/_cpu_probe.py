@@ -43,7 +43,6 @@ _PROBE = """
 import sys, llama_cpp
 llama = llama_cpp.Llama(model_path=sys.argv[1], n_ctx=512, n_threads=1, verbose=False)
 llama.create_completion("The quick brown fox jumps over the lazy dog. " * 24, max_tokens=1)
-print("ok")
 """
 _PROBE_TIMEOUT = 600.0
 
@@ -113,7 +112,7 @@ def _probe(model: Path) -> tuple[bool, str]:
         )
     except subprocess.TimeoutExpired:
         return False, f"the check did not finish in {_PROBE_TIMEOUT:.0f} s"
-    if done.returncode == 0 and "ok" in done.stdout:
+    if done.returncode == 0:
         return True, "the check generated a token"
     if done.returncode < 0:
         return False, f"the check was killed by signal {-done.returncode}"

@@ -6,9 +6,9 @@ harm rules; ``model`` (or ``model:<name>``) asks any Inspect model. Every
 decision is stored in the sample's mailbox.
 """
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from insiderbench._lazy import lazy_getattr
 from insiderbench.monitors._names import MODEL_MONITOR, RULES_MONITOR, check_monitor
 
 if TYPE_CHECKING:
@@ -33,12 +33,8 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    """Import the inspect_ai-backed monitors on first use."""
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(module), name)
+__getattr__ = lazy_getattr(__name__, _LAZY)
+"""Import the inspect_ai-backed parts of the package on first use."""
 
 
 __all__ = [

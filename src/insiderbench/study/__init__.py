@@ -1,8 +1,8 @@
 """Studies: the study file, dry-run estimates, and running through Inspect with resume."""
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from insiderbench._lazy import lazy_getattr
 from insiderbench._tokens import estimate_tokens
 from insiderbench.study._dryrun import CallEstimate, DryRun, dry_run
 from insiderbench.study._hypotheses import (
@@ -32,11 +32,8 @@ _LAZY = frozenset({"RunOutcome", "build_tasks", "run_study"})
 """Running needs inspect_ai, which takes seconds to import: it loads on first use."""
 
 
-def __getattr__(name: str) -> Any:
-    """Import the runner on first use."""
-    if name in _LAZY:
-        return getattr(import_module("insiderbench.study._run"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__ = lazy_getattr(__name__, dict.fromkeys(_LAZY, "insiderbench.study._run"))
+"""Import the runner on first use."""
 
 
 __all__ = [
