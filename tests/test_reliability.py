@@ -289,3 +289,15 @@ def test_a_model_that_errors_on_every_call_is_reported(server: FaultServer, tmp_
     frame = load_samples([tmp_path / "logs"])
     assert len(frame) == 8 and (frame["status"].astype(str) == "error").all()
     assert frame["harmful"].isna().all()
+
+
+@pytest.mark.slow
+def test_each_call_is_tried_exactly_max_retries_plus_one_times(
+    server: FaultServer, tmp_path: Path
+) -> None:
+    """No hidden retries: the provider SDK's own loop (2 by default) is switched off."""
+    server.set_rates({"server_error": 1.0})
+    study = _study(tmp_path, 1, judge=False, max_retries=1, sample_retries=0)
+    proc = _run(_command(study, "--no-report"), _env(server, tmp_path), tmp_path)
+    assert proc.returncode == 3, proc.stdout + proc.stderr
+    assert len(server.hits) == len(CONDITIONS) * 2, "one try and one Inspect retry per sample"

@@ -187,3 +187,19 @@ def test_an_unreadable_study_file_names_the_file_and_the_fix(tmp_path: Path) -> 
     with pytest.raises(InsiderbenchError, match="not UTF-8 text") as info:
         load_study(binary)
     assert info.value.where == str(binary) and info.value.fix
+
+
+def test_sdk_retries_are_off_and_never_split_a_run() -> None:
+    from insiderbench.models._sdk_retries import without_sdk_retries
+    from insiderbench.study._manifest import settings_key
+
+    assert without_sdk_retries("openai/gpt-4.1", {}) == {"max_retries": 0}
+    assert without_sdk_retries("anthropic/claude-sonnet-4-5", {"x": 1}) == {
+        "x": 1,
+        "max_retries": 0,
+    }
+    assert without_sdk_retries("openai/gpt-4.1", {"max_retries": 4}) == {"max_retries": 4}
+    assert without_sdk_retries("replay/x.jsonl", {}) == {}
+    assert without_sdk_retries("google/gemini-2.5-pro", {}) == {}
+    plain = settings_key(temperature=1.0, args={})
+    assert settings_key(temperature=1.0, args={"max_retries": 0}) == plain

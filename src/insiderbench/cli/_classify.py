@@ -50,7 +50,10 @@ def _judge_model(judge: list[str] | None) -> list[Model]:
         )
     for name in judge:
         check_model_ready(name)
-    return [get_model(j, config=GenerateConfig(temperature=0)) for j in judge]
+    from insiderbench.models._sdk_retries import without_sdk_retries
+
+    config = GenerateConfig(temperature=0)
+    return [get_model(j, config=config, **without_sdk_retries(j, {})) for j in judge]
 
 
 def _read_input(path: Path, default_scenario: str | None) -> list[tuple[Any, str, str]]:

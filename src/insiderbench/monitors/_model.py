@@ -20,6 +20,7 @@ from inspect_ai.tool import ToolCall, ToolCallView
 from inspect_ai.util import store_as
 
 from insiderbench.environment._mailbox import Mailbox, MonitorDecision, MonitorStatus
+from insiderbench.models._sdk_retries import without_sdk_retries
 from insiderbench.monitors._names import MODEL_MONITOR
 
 logger = logging.getLogger(__name__)
@@ -112,7 +113,11 @@ def model_monitor(model: str | None = None) -> Approver:
     async def approve(
         message: str, call: ToolCall, view: ToolCallView, history: list[ChatMessage]
     ) -> Approval:
-        judge = get_model(model) if model else get_model(role=MONITOR_ROLE, required=True)
+        judge = (
+            get_model(model, **without_sdk_retries(model, {}))
+            if model
+            else get_model(role=MONITOR_ROLE, required=True)
+        )
         prompt = monitor_prompt(call, history)
         decision, raw, status = await _ask(judge, prompt)
         box = store_as(Mailbox)

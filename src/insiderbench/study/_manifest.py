@@ -46,6 +46,10 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+TRANSPORT_ARGS = frozenset({"max_retries"})
+"""Model args that change how a call is made, never the answer: not part of a settings key."""
+
+
 def settings_key(
     *,
     temperature: float | None,
@@ -69,7 +73,11 @@ def settings_key(
     ):
         if value is not None:
             parts.append(f"{name}={value}")
-    parts.extend(f"{name}={arg}" for name, arg in sorted((args or {}).items()))
+    parts.extend(
+        f"{name}={arg}"
+        for name, arg in sorted((args or {}).items())
+        if name not in TRANSPORT_ARGS  # how calls are made, not what the model answers
+    )
     return ", ".join(parts) or "default"
 
 

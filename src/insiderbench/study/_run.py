@@ -37,6 +37,7 @@ from insiderbench._logfiles import damaged_logs, set_aside
 from insiderbench.classify import harm_reducer, harm_scorer
 from insiderbench.classify._panel import grader_role
 from insiderbench.conditions import Condition
+from insiderbench.models._sdk_retries import without_sdk_retries
 from insiderbench.study._batch import cost_config
 from insiderbench.study._lock import Holder, hold_log_dir
 from insiderbench.study._manifest import build_manifest, write_manifest
@@ -109,7 +110,7 @@ def _build_model(
     name: str, config: GenerateConfig, args: dict[str, Any], where: str = "models"
 ) -> Model:
     try:
-        return get_model(name, config=config, **args)
+        return get_model(name, config=config, **without_sdk_retries(name, args))
     except InsiderbenchError:
         raise
     except Exception as exc:
