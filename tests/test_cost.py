@@ -324,3 +324,17 @@ def test_dry_run_json_from_the_command_line() -> None:
     batched = json.loads(CliRunner().invoke(app, [*args, "--batch", "--no-cache-prompt"]).stdout)
     assert batched["planned"] == "batch" and batched["batch_delay"]["rounds"] == 2
     assert batched["total"]["batch"] == pytest.approx(data["total"]["list"] / 2)
+
+
+def test_a_hosts_price_for_open_weights_is_that_hosts_only() -> None:
+    from insiderbench.study._prices import model_price
+
+    r1 = model_price("together/deepseek-ai/DeepSeek-R1")
+    assert r1 is not None and (r1.input, r1.output, r1.batch) == (3.0, 7.0, 0.5)
+    assert model_price("openrouter/deepseek/deepseek-r1") is None, "another host: unknown"
+    assert model_price("deepseek/deepseek-r1") is None, "R1 is no longer on DeepSeek's API"
+    v32 = model_price("deepseek/deepseek-reasoner")
+    assert v32 is not None and (v32.input, v32.cache_read, v32.output) == (0.28, 0.028, 0.42)
+    maverick = model_price("together/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8")
+    assert maverick is not None and maverick.input == 0.27
+    assert model_price("openrouter/meta-llama/llama-4-maverick-17b-128e-instruct-fp8") is None

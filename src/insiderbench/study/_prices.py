@@ -20,10 +20,15 @@ Sources, per vendor:
   charge for implicit caching; Batch Mode is 50% off.
 - xAI (docs.x.ai, models): cached input is listed per model; no batch
   discount is listed here, so a batched Grok run is priced unknown.
-- DeepSeek (api-docs.deepseek.com, pricing; R1 is ``deepseek-reasoner`` on its
-  API): cache-hit input is listed; no batch API.
-- Together (together.ai/pricing), for Llama 4 Maverick: no cache discount;
-  the Batch API is 50% off.
+- DeepSeek (api-docs.deepseek.com, pricing): since 29 September 2025
+  ``deepseek-reasoner`` is DeepSeek-V3.2 in thinking mode, no longer R1, at
+  $0.28 in (cache miss), $0.028 cache hit, $0.42 out; no batch API. (Until then
+  it was R1 at $0.55 / $0.14 / $2.19.)
+- Together (together.ai/pricing), which still serves the study's DeepSeek-R1
+  ($3 in, $7 out) and Llama 4 Maverick ($0.27 / $0.85): no cache discount; the
+  Batch API is 50% off. These rows are the provider's own, so they are keyed
+  ``together/<model>``: another host of the same weights is priced unknown,
+  never at Together's rate.
 
 Prices change: check the providers' pages before relying on a bill.
 
@@ -82,11 +87,12 @@ PRICES: dict[str, Price] = {
     "gemini-2.5-flash": _free_write(0.3, 2.5, 0.03),
     "grok-3": _free_write(3.0, 15.0, 0.75, batch=None),
     "grok-4": _free_write(3.0, 15.0, 0.75, batch=None),
-    "deepseek-r1": _free_write(0.55, 2.19, 0.14, batch=None),
-    "deepseek-reasoner": _free_write(0.55, 2.19, 0.14, batch=None),
-    "llama-4-maverick-17b-128e-instruct-fp8": _free_write(0.27, 0.85, 0.27),
+    "deepseek-reasoner": _free_write(0.28, 0.42, 0.028, batch=None),
+    "together/deepseek-r1": _free_write(3.0, 7.0, 3.0),
+    "together/llama-4-maverick-17b-128e-instruct-fp8": _free_write(0.27, 0.85, 0.27),
 }
-"""Published rates by model name (provider prefix and date suffix removed)."""
+"""Published rates by model name (provider prefix and date suffix removed), or by
+``provider/name`` where the price is one host's for open weights."""
 
 PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     name: (p.input, p.output) for name, p in PRICES.items()
@@ -108,7 +114,8 @@ CACHE_PROMPT_PROVIDERS = frozenset({"anthropic"})
 def model_price(model: str) -> Price | None:
     """Return the published rates of ``model``, or ``None`` if unknown.
 
-    The provider prefix and any date suffix are ignored, so
+    A ``provider/name`` entry (one host's price for open weights) is looked up
+    first; otherwise the provider prefix and any date suffix are ignored, so
     ``anthropic/claude-sonnet-4-20250514`` matches ``claude-sonnet-4``. The
     rest of the name must match a table entry exactly, so a variant the table
     does not list (``o3-mini`` beside ``o3``) is unknown, not mispriced.
@@ -116,8 +123,9 @@ def model_price(model: str) -> Price | None:
     provider, _, name = model.partition("/")
     if provider in FREE_PROVIDERS:
         return _FREE
-    name = name.rsplit("/", 1)[-1].lower()
-    return PRICES.get(_VERSION_SUFFIX.sub("", name))
+    base = _VERSION_SUFFIX.sub("", name.rsplit("/", 1)[-1].lower())
+    hosted = PRICES.get(f"{provider}/{base}")
+    return hosted if hosted is not None else PRICES.get(base)
 
 
 def price_for(model: str) -> tuple[float, float] | None:
