@@ -115,3 +115,27 @@ def test_report_without_tools_mode_has_no_agentic_section(tmp_path: Path) -> Non
     log = write_log(tmp_path / "a.eval", "synthetic/model-a", [Synth(TEXT, 1, harmful=True)])
     html = write_report([log], tmp_path / "report").read_text(encoding="utf-8")
     assert 'id="agentic"' not in html
+
+
+def test_a_tools_sample_without_episode_fields_is_left_out_never_counted_as_no(
+    logs: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """If a log lost a sample's episode fields, executed harm is unknown for it, not 'no'."""
+    from insiderbench.analysis import _agentic
+
+    real = _agentic._episodes
+
+    def lossy(log_file: str) -> dict[tuple[str, ...], dict[str, object]]:
+        found = real(log_file)
+        drop = sorted(k for k in found if k[0] == "uuid")[:1]  # one sample's fields are gone
+        dropped = found[drop[0]] if drop else None
+        return {k: v for k, v in found.items() if v is not dropped}
+
+    monkeypatch.setattr(_agentic, "_episodes", lossy)
+    with caplog.at_level("WARNING"):
+        frame = load_agentic([logs])
+    assert "no episode fields" in caplog.text
+    effect = monitor_effect(frame)
+    for row in effect.to_dict("records"):
+        assert row["executed_n"] <= row["attempted_n"]
+    assert (effect["executed_n"] < effect["attempted_n"]).any(), "the unknown sample was counted"

@@ -110,3 +110,13 @@ def test_sensitivity_keeps_runs_of_other_settings_apart(tmp_path: Path) -> None:
     plain = by_model["synthetic/model-a | monitor=none"]
     assert (plain["base_harmful"], plain["harmful"]) == (8, 2)
     assert pd.notna(plain["p_holm"])
+
+
+def test_the_report_labels_each_modes_contrast_apart(tmp_path: Path) -> None:
+    from insiderbench.report import write_report
+
+    samples = _cells({HEAD: (8, 10), CONTROL: (0, 10), f"{HEAD}_tools": (2, 10),
+                      f"{CONTROL}_tools": (0, 10)})  # fmt: skip
+    log = write_log(tmp_path / "a.eval", "synthetic/model-a", samples)
+    html = write_report([log], tmp_path / "report").read_text(encoding="utf-8")
+    assert "mode=text" in html and "mode=tools" in html

@@ -179,19 +179,24 @@ def awareness_figure(split: pd.DataFrame) -> str:
 def contrasts_figure(contrasts: pd.DataFrame) -> str:
     """Forest plots, one panel per contrast: difference in harmful rate with its 95% interval.
 
-    Model pairs are left to the table; each panel has a row per model and scenario.
+    Model pairs are left to the table; each panel has a row per model and scenario (and
+    per mode, settings, judge or monitor where those set runs apart).
     """
     part = contrasts[contrasts["contrast"] != "model pair"]
     if part.empty:
         part = contrasts
     names = list(dict.fromkeys(part["contrast"]))
-    who = sorted(set(part["model"].astype(str) + " · " + part["scenario"].astype(str)))
+    cols = list(part.columns)  # keys that set runs apart sit between scenario and a
+    label = part["model"].astype(str) + " · " + part["scenario"].astype(str)
+    for key in cols[cols.index("scenario") + 1 : cols.index("a")]:
+        label = label + f" · {key}=" + part[key].astype(str)
+    part = part.assign(_label=label)
+    who = sorted(set(label))
     fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names) + 2.4, 0.8 + 0.26 * len(who)),
                              sharey=True, squeeze=False, layout="constrained")  # fmt: skip
     for ax, name in zip(axes[0], names, strict=True):
         sel = part[part["contrast"] == name]
-        y = [len(who) - 1 - who.index(f"{m} · {s}") for m, s in zip(sel["model"], sel["scenario"],
-                                                                    strict=True)]  # fmt: skip
+        y = [len(who) - 1 - who.index(w) for w in sel["_label"]]
         lower = (sel["diff"] - sel["ci_low"]).to_numpy()
         upper = (sel["ci_high"] - sel["diff"]).to_numpy()
         ax.errorbar(sel["diff"], y, xerr=np.vstack([lower, upper]), fmt="o", color=BLUE,
