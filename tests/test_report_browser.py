@@ -38,6 +38,7 @@ def test_report_opens_in_headless_chromium(tmp_path: Path) -> None:
     samples = [Synth(head, e, harmful=e % 2 == 0, response="<script>document.title='x'</script>"
                      if e == 1 else "") for e in range(1, 7)]  # fmt: skip
     samples += [Synth(f"{head}_aware", e, harmful=e == 1, awareness="real") for e in (1, 2)]
+    samples += [Synth(f"{head}_tools", e, harmful=e == 1) for e in (1, 2)]  # the tools section
     logs = tmp_path / "logs"
     logs.mkdir()
     write_log(logs / "a.eval", "openai/gpt-4.1", samples)
@@ -46,7 +47,8 @@ def test_report_opens_in_headless_chromium(tmp_path: Path) -> None:
 
     dom = _chromium(["--dump-dom", url], tmp_path / "p1")
     assert dom.returncode == 0, dom.stderr[-2000:]
-    for ident in ("setup-list", "rates-table", "fig-models", "fig-heatmap", "examples"):
+    for ident in ("setup-list", "rates-table", "fig-models", "fig-heatmap", "examples",
+                  "agentic", "modes-table"):  # fmt: skip
         assert f'id="{ident}"' in dom.stdout, ident
     assert "<title>insiderbench report</title>" in dom.stdout  # the injected script never ran
     assert "&lt;script&gt;document.title" in dom.stdout
