@@ -72,6 +72,7 @@ def fake_llama_cpp(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         Llama=make,
         llama_perf_context_reset=lambda ctx: None,
         llama_perf_context=lambda ctx: next(e.perf for e in engines if e.ctx is ctx),
+        llama_print_system_info=lambda: b"CPU : AVX2 = 1 | FMA = 1 | ",  # no AMX: no check
     )
     monkeypatch.setitem(sys.modules, "llama_cpp", module)
     monkeypatch.setattr(_llamacpp, "_engines", {})
