@@ -85,11 +85,36 @@ def _is_prerequisite_error(exc: Exception) -> bool:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug messages."),
 ) -> None:
     """Stress-test LLM agents for insider-threat behaviour."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+    level = logging.DEBUG if verbose else logging.WARNING
+    logging.basicConfig(level=level, format=_LOG_FORMAT, stream=sys.stderr)
+    _library_logs_to_stderr(ctx, level)
+
+
+_LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"
+
+
+def _library_logs_to_stderr(ctx: typer.Context, level: int) -> None:
+    """Send insiderbench's log records to stderr only, for the length of the command.
+
+    Once an Inspect eval has run in the process, Inspect's handler on the root
+    logger writes records through rich's console, which is stdout; a warning
+    from our library would then land inside the JSON a command prints. The
+    ``insiderbench`` logger gets its own stderr handler and stops propagating;
+    its previous state comes back when the command ends.
+    """
+    lib = logging.getLogger("insiderbench")
+    handlers, propagate, previous = list(lib.handlers), lib.propagate, lib.level
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(_LOG_FORMAT))
+    lib.handlers, lib.propagate = [handler], False
+    lib.setLevel(level)
+
+    def restore() -> None:
+        lib.handlers, lib.propagate = handlers, propagate
+        lib.setLevel(previous)
+
+    ctx.call_on_close(restore)

@@ -32,7 +32,10 @@ def print_bill(study: StudySpec, frame: pd.DataFrame) -> None:
 
 EXIT_OK = 0
 EXIT_NOT_MEASURED = 3
-"""Exit code when the run finished but some samples are not measured (see README)."""
+"""Exit code when a re-run would measure more: a sample whose evaluated model failed, a
+missing sample or an unfinished task (see README). Samples recorded as they are
+(filtered, empty, unparseable, undetermined, unjudged) are final: they are counted
+and named, and leave the exit code 0."""
 
 _CELL = ["model", "settings", "policy", "judge_model", "condition_id"]
 
@@ -124,7 +127,14 @@ def print_run_summary(
         )
     if missing or final < len(not_measured) or not outcome.success:
         err_console.print(f"resume with:  {resume_command}", highlight=False, markup=False)
-    return EXIT_NOT_MEASURED
+        return EXIT_NOT_MEASURED
+    # every sample has its final status: a re-run would change nothing, so the run is done
+    err_console.print(
+        "the run is complete: a re-run would not measure them (exit code 0)",
+        highlight=False,
+        markup=False,
+    )
+    return EXIT_OK
 
 
 def _print_causes(not_measured: pd.DataFrame, missing: int) -> None:
