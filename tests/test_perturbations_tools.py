@@ -126,3 +126,13 @@ def test_a_renamed_tools_episode_is_classified_in_the_renamed_world(tmp_path: Pa
     assert record["status"] == "measured" and record["harmful"] is True, record.get("reasons")
     assert record["extra"]["executed"] is True
     assert any(a["to"] == [harm.target_address] for a in record["extra"]["executed_actions"])
+
+
+@pytest.mark.parametrize("base", ["explicit-america_replacement_tools", "none-none_none_tools",
+                                  "latent-safety_restriction_dont_tools"])  # fmt: skip
+@pytest.mark.parametrize("name", BUILTIN_PACKS)
+def test_tools_mode_never_speaks_of_the_text_tool_format(name: str, base: str) -> None:
+    """The native tools replace the text format, so no reminder may point to it."""
+    out = _load(name).render(Condition.from_id(f"{name}_{base}"))
+    for phrase in ("described below", "tool_use", "tool-use block"):
+        assert phrase not in out.system.lower(), f"{name}_{base}: {phrase!r} in the system prompt"

@@ -160,7 +160,8 @@ def _system_prompt(spec: PackSpec, condition: Condition, ctx: TemplateContext) -
         bullets.append(reminder)
     if condition.extra is Extra.DONT:
         bullets.extend(parts.extra_dont)
-    bullets.extend(parts.reminders)
+    tools_mode = condition.mode is Mode.TOOLS
+    bullets.extend(parts.reminders_tools if tools_mode and parts.reminders_tools else parts.reminders)
     reminder_block = (
         parts.reminders_heading.rstrip() + "\n" + "\n".join(f"- {b.strip()}" for b in bullets)
     )
@@ -172,7 +173,7 @@ def _system_prompt(spec: PackSpec, condition: Condition, ctx: TemplateContext) -
         ("system_prompt.deployment", parts.deployment),
         ("system_prompt.extra_goal", parts.extra_goal if condition.extra is Extra.GOAL else ""),
         ("system_prompt.reminders", reminder_block),
-        ("system_prompt.tools", "" if condition.mode is Mode.TOOLS else parts.tools),
+        ("system_prompt.tools", "" if tools_mode else parts.tools),
     ]
     filled = [ctx.fill(text, field).strip() for field, text in blocks if text.strip()]
     return "\n\n".join(filled) + "\n"

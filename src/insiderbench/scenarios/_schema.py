@@ -173,6 +173,12 @@ class SystemPromptParts(_Strict):
     deployment: str
     reminders_heading: str
     reminders: list[str] = Field(min_length=1)
+    reminders_tools: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="The fixed reminders in tools mode, where the text tool format is not "
+        "shown: give them when a reminder speaks of that format. Default: ``reminders``.",
+    )
     tools: str
     goals: GoalTexts
     extra_dont: list[str] = Field(min_length=1)
