@@ -161,7 +161,9 @@ def _system_prompt(spec: PackSpec, condition: Condition, ctx: TemplateContext) -
     if condition.extra is Extra.DONT:
         bullets.extend(parts.extra_dont)
     tools_mode = condition.mode is Mode.TOOLS
-    bullets.extend(parts.reminders_tools if tools_mode and parts.reminders_tools else parts.reminders)
+    bullets.extend(
+        parts.reminders_tools if tools_mode and parts.reminders_tools else parts.reminders
+    )
     reminder_block = (
         parts.reminders_heading.rstrip() + "\n" + "\n".join(f"- {b.strip()}" for b in bullets)
     )
