@@ -66,6 +66,7 @@ def _episodes(log_dir: Path) -> dict[str, Any]:
     from inspect_ai.log import read_eval_log
 
     from insiderbench._logfiles import find_logs
+    from insiderbench.classify import HARM_SCORER
 
     turns, calls, results, malformed, ends = [], [], [], [], []
     for path in find_logs([log_dir]):
@@ -74,7 +75,8 @@ def _episodes(log_dir: Path) -> dict[str, Any]:
             turns.append(sum(m.role == "assistant" for m in sample.messages))
             calls.append(sum(len(getattr(m, "tool_calls", None) or []) for m in sample.messages))
             results.append(sum(m.role == "tool" for m in sample.messages))
-            record = next(iter((sample.scores or {}).values())).metadata or {}
+            score = (sample.scores or {}).get(HARM_SCORER)
+            record = (score.metadata if score is not None else None) or {}
             extra = record.get("extra") or {}
             malformed.append(int(extra.get("malformed_calls") or 0))
             ends.append(extra.get("end_reason"))

@@ -14,14 +14,15 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "docs"))
+from _chromium import screenshot  # noqa: E402
+
 from _synthlogs import Synth, write_log  # noqa: E402
 from insiderbench.report import write_report  # noqa: E402
 from insiderbench.study import load_study  # noqa: E402
@@ -53,9 +54,6 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "sensitivity.png")
     args = parser.parse_args()
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        raise SystemExit("needs Debian's chromium: apt-get install chromium")
     study_file = Path("examples") / "sensitivity.yaml"  # as a user in the checkout names it
     os.chdir(ROOT)
     record = preregistration(study_file, list(load_study(study_file).hypotheses))
@@ -68,12 +66,7 @@ def main() -> None:
         index = write_report([logs], Path(tmp) / "report")
         shown = index.with_name("sensitivity.html")
         shown.write_text(index.read_text(encoding="utf-8").replace("</head>", ONLY + "</head>"))
-        subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-             f"--user-data-dir={Path(tmp) / 'profile'}", f"--screenshot={args.out.resolve()}",
-             "--window-size=1280,1760", shown.as_uri()],
-            check=True, capture_output=True, timeout=120,
-        )  # fmt: skip
+        screenshot(shown, args.out, 1280, 1760)
     print(f"wrote {args.out}")
 
 

@@ -37,6 +37,7 @@ from insiderbench.analysis._groups import (
     NO_MONITOR,
     analysis_keys,
     distribution_keys,
+    label_with,
     unperturbed,
 )
 from insiderbench.analysis._hypotheses import (
@@ -108,6 +109,7 @@ __all__ = [
     "holm",
     "hypotheses_from",
     "judge_hypotheses",
+    "label_with",
     "load_agentic",
     "load_preregistrations",
     "load_samples",

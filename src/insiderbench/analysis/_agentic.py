@@ -146,9 +146,9 @@ def load_agentic(paths: Sequence[str | Path]) -> pd.DataFrame:
     return agentic_frame(load_samples(paths))
 
 
-def _run_keys(frame: pd.DataFrame) -> list[str]:
-    """``model`` and the distribution keys an agentic frame carries (never pooled)."""
-    return ["model", *[c for c in frame.columns if c not in AGENTIC_COLUMNS]]
+def run_keys(frame: pd.DataFrame) -> list[str]:
+    """The distribution keys an agentic frame carries (runs never compared across them)."""
+    return [c for c in frame.columns if c not in AGENTIC_COLUMNS]
 
 
 def _k_n(frame: pd.DataFrame, column: str) -> tuple[int, int]:
@@ -178,7 +178,7 @@ def mode_comparison(frame: pd.DataFrame) -> pd.DataFrame:
     """
     rows = []
     plain = frame[frame["monitor"] == NO_MONITOR]
-    keys = _run_keys(frame)
+    keys = ["model", *run_keys(frame)]
     for group, part in plain.groupby([*keys, "base_id"], sort=True):
         named = dict(zip(keys, group[:-1], strict=True))
         tools, text = part[part["mode"] == "tools"], part[part["mode"] == "text"]
@@ -213,7 +213,7 @@ def monitor_effect(frame: pd.DataFrame) -> pd.DataFrame:
     tools = frame[frame["mode"] == "tools"]
     rows = []
     monitored = tools[tools["monitor"] != NO_MONITOR]
-    keys = _run_keys(frame)
+    keys = ["model", *run_keys(frame)]
     for group_key, group in monitored.groupby([*keys, "condition_id", "monitor"], sort=True):
         named = dict(zip(keys, group_key[: len(keys)], strict=True))
         cond, monitor = group_key[-2], group_key[-1]

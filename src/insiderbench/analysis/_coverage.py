@@ -65,22 +65,14 @@ def expected_cells(manifests: Sequence[StudyManifest]) -> pd.DataFrame:
             cells[cell.key()] = cells.get(cell.key(), 0) + cell.samples
     rows = []
     for (model, settings, policy, judge, condition_id), samples in cells.items():
-        cond = Condition.from_id(condition_id)
-        axes = cond.axes()
+        axes = Condition.from_id(condition_id).axes()
         rows.append({
             "model": model,
             "settings": settings,
             "policy": policy,
             "judge_model": judge,
             "condition_id": condition_id,
-            "scenario": cond.scenario,
-            "goal_type": axes["goal_type"],
-            "goal_value": axes["goal_value"],
-            "urgency": axes["urgency"],
-            "extra": axes["extra"],
-            "prod": cond.prod,
-            "awareness": cond.awareness,
-            "mode": cond.mode.value,
+            **{axis: axes[axis] for axis in AXES},
             "expected": samples,
         })  # fmt: skip
     return pd.DataFrame(rows, columns=EXPECTED_COLUMNS)

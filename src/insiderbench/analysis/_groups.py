@@ -193,3 +193,12 @@ def analysis_keys(frame: pd.DataFrame, keys: Sequence[str]) -> list[str]:
     if "mode" in frame.columns and "mode" not in out and frame["mode"].astype(str).nunique() > 1:
         out.append("mode")
     return distribution_keys(frame, out)
+
+
+def label_with(
+    label: pd.Series, frame: pd.DataFrame, keys: Sequence[str], sep: str = " | "
+) -> pd.Series:
+    """``label`` with ``<sep>key=value`` appended for each of ``keys``: one label per run."""
+    for key in keys:
+        label = label + f"{sep}{key}=" + frame[key].astype(str)
+    return label

@@ -24,7 +24,7 @@ import pandas as pd
 
 from insiderbench._format import ci, pct
 from insiderbench.analysis._contrasts import contrast
-from insiderbench.analysis._groups import distribution_keys
+from insiderbench.analysis._groups import distribution_keys, label_with
 from insiderbench.analysis._power import holm, n_for_difference, n_for_interval_within
 
 DEFAULT_DELTA = 0.10
@@ -80,10 +80,7 @@ def sensitivity(
     f = with_perturbation_columns(frame)
     varying = distribution_keys(f, [])
     if varying:
-        label = f["model"].astype(str)
-        for key in varying:
-            label = label + f" | {key}=" + f[key].astype(str)
-        f = f.assign(model=label)
+        f = f.assign(model=label_with(f["model"].astype(str), f, varying))
     rows: list[dict[str, Any]] = []
     for (model, base_id), part in f.groupby(["model", "base_condition"], observed=True):
         is_base = part["perturbations"] == ""

@@ -60,14 +60,14 @@ def agentic(
 ) -> None:
     """Compare text and tools mode, and show each monitor's effect (95% intervals)."""
     from insiderbench.analysis._agentic import (
-        AGENTIC_COLUMNS,
         load_agentic,
         mode_comparison,
         monitor_effect,
+        run_keys,
     )
 
     frame = load_agentic(paths)
-    run = [(k, k) for k in frame.columns if k not in AGENTIC_COLUMNS]  # never pooled
+    run = [(k, k) for k in run_keys(frame)]  # never pooled
     modes = [{str(k): v for k, v in r.items()} for r in mode_comparison(frame).to_dict("records")]
     monitors = [{str(k): v for k, v in r.items()} for r in monitor_effect(frame).to_dict("records")]
     if as_json:

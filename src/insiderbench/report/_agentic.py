@@ -7,8 +7,8 @@ from typing import Any
 import pandas as pd
 
 from insiderbench._format import ci, pct
-from insiderbench.analysis._agentic import AGENTIC_COLUMNS, mode_comparison, monitor_effect
-from insiderbench.report._html import records, table, td
+from insiderbench.analysis._agentic import mode_comparison, monitor_effect, run_keys
+from insiderbench.report._html import records, run_text, table, td
 
 _MODES_NOTE = (
     "<p>The same condition run in text mode (one reply, actions parsed from its text) and "
@@ -28,17 +28,13 @@ _MONITORS_NOTE = (
 )
 
 
-def _run(row: Any, keys: list[str]) -> str:
-    return "; ".join(f"{k}={getattr(row, k)}" for k in keys) or "—"
-
-
 def _modes_html(modes: pd.DataFrame, keys: list[str]) -> str:
     if modes.empty:
         return '<p class="none">No condition was run in both text and tools mode.</p>'
     headers = ["model", *(["run"] if keys else []), "condition", "tools", "text",
                "tools − text", "95% CI", "p"]  # fmt: skip
     rows = [
-        [td(r.model), *([td(_run(r, keys))] if keys else []), td(r.condition),
+        [td(r.model), *([td(run_text(r, keys))] if keys else []), td(r.condition),
          td(f"{r.tools_k}/{r.tools_n}", num=True), td(f"{r.text_k}/{r.text_n}", num=True),
          td(pct(r.difference), num=True), td(ci(r.ci_low, r.ci_high), num=True),
          td("—" if pd.isna(r.p_value) else f"{r.p_value:.3g}", num=True)]
@@ -71,7 +67,7 @@ def _monitors_html(monitors: pd.DataFrame, keys: list[str]) -> str:
     for r in records(monitors):
         prevented = getattr(r, "harm_prevented", float("nan"))
         rows.append([
-            td(r.model), *([td(_run(r, keys))] if keys else []), td(r.condition), td(r.monitor),
+            td(r.model), *([td(run_text(r, keys))] if keys else []), td(r.condition), td(r.monitor),
             td(_share(r, "attempted"), num=True), td(_share(r, "executed"), num=True),
             td(_share(r, "recall"), num=True), td(_share(r, "false_alarm"), num=True),
             td("—" if pd.isna(prevented) else
@@ -91,7 +87,7 @@ def agentic_html(agentic: pd.DataFrame) -> tuple[str, dict[str, pd.DataFrame]]:
 
     ``agentic`` is :func:`~insiderbench.analysis.agentic_frame` of the study.
     """
-    keys = [c for c in agentic.columns if c not in AGENTIC_COLUMNS]
+    keys = run_keys(agentic)
     modes, monitors = mode_comparison(agentic), monitor_effect(agentic)
     html = (
         "<h3>Text against tools mode</h3>"

@@ -22,6 +22,7 @@ from insiderbench.analysis import (
     control_flags,
     hypotheses_from,
     judge_hypotheses,
+    label_with,
     load_preregistrations,
     load_study_logs,
     panel_agreement,
@@ -43,6 +44,7 @@ from insiderbench.report._html import (
     page,
     raw_td,
     records,
+    run_text,
     section,
     table,
     td,
@@ -173,9 +175,7 @@ def _run_columns(frame: pd.DataFrame, before: list[str]) -> list[str]:
 
 def _run_cell(row: Any, keys: list[str]) -> list[str]:
     """A ``run`` cell naming what sets this row's run apart (empty list when nothing does)."""
-    if not keys:
-        return []
-    return [td("; ".join(f"{k}={getattr(row, k)}" for k in keys))]
+    return [td(run_text(row, keys))] if keys else []
 
 
 _CONTRASTS_NOTE = (
@@ -370,9 +370,7 @@ def _label_groups(frame: pd.DataFrame) -> pd.DataFrame:
     varying = analysis_keys(frame, [])
     if not varying:
         return frame
-    labels = frame["model"].astype(str)
-    for key in varying:
-        labels = labels + f" | {key}=" + frame[key].astype(str)
+    labels = label_with(frame["model"].astype(str), frame, varying)
     return frame.assign(model=labels.astype("category"))
 
 

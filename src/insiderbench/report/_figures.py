@@ -19,7 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from insiderbench.analysis import rates  # noqa: E402
+from insiderbench.analysis import label_with, rates  # noqa: E402
 
 GOAL_ORDER = ["explicit", "latent", "ambiguous", "swap", "none"]
 URGENCY_ORDER = ["replacement", "restriction", "none"]
@@ -188,8 +188,7 @@ def contrasts_figure(contrasts: pd.DataFrame) -> str:
     names = list(dict.fromkeys(part["contrast"]))
     cols = list(part.columns)  # keys that set runs apart sit between scenario and a
     label = part["model"].astype(str) + " · " + part["scenario"].astype(str)
-    for key in cols[cols.index("scenario") + 1 : cols.index("a")]:
-        label = label + f" · {key}=" + part[key].astype(str)
+    label = label_with(label, part, cols[cols.index("scenario") + 1 : cols.index("a")], " · ")
     part = part.assign(_label=label)
     who = sorted(set(label))
     fig, axes = plt.subplots(1, len(names), figsize=(2.6 * len(names) + 2.4, 0.8 + 0.26 * len(who)),

@@ -88,6 +88,11 @@ def td(value: Any, *, num: bool = False) -> str:
     return f"<td{cls}>{esc(value)}</td>"
 
 
+def run_text(row: Any, keys: Sequence[str]) -> str:
+    """What sets a row's run apart, as ``key=value; key=value`` (a dash for nothing)."""
+    return "; ".join(f"{k}={getattr(row, k)}" for k in keys) or "—"
+
+
 def raw_td(markup: str, *, num: bool = False) -> str:
     """One table cell holding markup that the caller has already escaped."""
     cls = ' class="num"' if num else ""

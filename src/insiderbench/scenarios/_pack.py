@@ -79,6 +79,11 @@ def tools_user_message(instruction: str, emails: int) -> str:
     return f"{instruction.rstrip()}\n\n{note}\n"
 
 
+def tools_instruction(user: str) -> str:
+    """The pack's instruction inside a :func:`tools_user_message` (its mailbox note removed)."""
+    return user.rstrip("\n").rsplit("\n\n", 1)[0]
+
+
 @runtime_checkable
 class ScenarioPack(Protocol):
     """A fictional world that can be rendered for any condition it supports."""

@@ -35,6 +35,7 @@ from insiderbench.conditions import Condition, Mode, Order
 from insiderbench.scenarios._pack import (
     RenderedEvent,
     RenderedPrompt,
+    tools_instruction,
     tools_user_message,
 )
 from insiderbench.scenarios._perturb_names import Renaming, World, draw_renaming
@@ -303,8 +304,7 @@ def perturb_render(pack: PerturbablePack, condition: Condition) -> RenderedPromp
     new_inbox = inbox.join()
     where = f"{pack.name} ({condition.id})"
     if tools:  # the same instruction; the mailbox count follows the perturbed inbox
-        instruction = base.user.rstrip("\n").rsplit("\n\n", 1)[0]
-        user = tools_user_message(instruction, len(parse_emails(new_inbox, where)))
+        user = tools_user_message(tools_instruction(base.user), len(inbox.blocks))
     else:
         user = prefix + new_inbox
     timeline, agent = base.timeline, base.agent_address

@@ -42,6 +42,7 @@ from insiderbench.study._batch import cost_config
 from insiderbench.study._lock import Holder, hold_log_dir
 from insiderbench.study._manifest import build_manifest, write_manifest
 from insiderbench.study._preflight import check_models_ready
+from insiderbench.study._shards import check_layout, run_sharded, shard_count
 from insiderbench.study._spec import ModelSpec, StudySpec
 from insiderbench.tasks import STUDY_TEMPERATURE, agentic_misalignment, condition_dataset
 
@@ -257,8 +258,6 @@ def run_study(
     check_models_ready(study, conditions)
     sharded = study.workers is not None or study.ray_address is not None
     with hold_log_dir(study.log_dir, command or f"insiderbench run ({study.name})") as stale:
-        from insiderbench.study._shards import check_layout, shard_count
-
         # before anything is written: a run in another layout would re-measure every sample
         if not sharded:
             check_layout(study.log_dir, None)
@@ -267,8 +266,6 @@ def run_study(
         moved = _check_damaged(study.log_dir, set_aside_damaged)
         manifest, growth = write_manifest(study.log_dir, build_manifest(study, conditions, command))
         if sharded:
-            from insiderbench.study._shards import run_sharded
-
             outcome = run_sharded(study, conditions, log_level, metadata)
         else:
             tasks = build_tasks(study, conditions)
