@@ -116,8 +116,12 @@ def _probe(model: Path) -> tuple[bool, str]:
         return True, "the check generated a token"
     if done.returncode < 0:
         return False, f"the check was killed by signal {-done.returncode}"
-    # an ordinary error (not a crash) is not AMX's doing: keep the default
-    logger.debug("extra-buffer check failed without a crash: %s", done.stderr[-2000:])
+    # an ordinary error (not a crash) is not AMX's doing: keep the default, and say so
+    logger.info(
+        "the AMX check exited %d without a crash; keeping llama.cpp's default: %s",
+        done.returncode,
+        done.stderr.strip()[-500:],
+    )
     return True, f"the check exited {done.returncode} without a crash"
 
 
